@@ -1,0 +1,4 @@
+/** Bad input from the user: the CLI prints its message as one line and exits with code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

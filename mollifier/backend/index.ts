@@ -1,0 +1,13 @@
+export { tf } from './tf.js';
+export {
+  initBackend,
+  resetBackendChoice,
+  parseBackendName,
+  backendNames,
+  BackendError,
+  type BackendChoice,
+  type BackendName,
+  type BackendOptions,
+} from './select.js';
+export { installHigherOrderGradients, higherOrderGradientKernels } from './higher-order-gradients.js';
+export { installWasmTransposeFreeMatMul, wasmMatMulIsTransposeFree, transposeFreeMatMul } from './wasm-matmul.js';

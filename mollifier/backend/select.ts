@@ -1,0 +1,121 @@
+// Backend ladder: tfjs-node-gpu -> tfjs-node -> wasm -> cpu. MOLLIFIER_BACKEND forces one rung.
+// The native packages are optional dependencies: they fail to install where libtensorflow cannot be
+// downloaded, and then this ladder simply steps past them, saying why in its one log line.
+import { tf } from './tf.js';
+import { logger } from '../log.js';
+import { installHigherOrderGradients } from './higher-order-gradients.js';
+import { installWasmTransposeFreeMatMul } from './wasm-matmul.js';
+
+export const backendNames = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof backendNames)[number];
+
+export interface BackendChoice {
+  /** The rung picked. */
+  name: BackendName;
+  /** tfjs's own name of the active backend ('tensorflow', 'wasm' or 'cpu'). */
+  tfBackend: string;
+  /** Why each rung above the chosen one was not taken. */
+  skipped: Partial<Record<BackendName, string>>;
+  /** Fixes installed on the engine. */
+  fixes: string[];
+}
+
+export interface BackendOptions {
+  /** Force one rung; defaults to MOLLIFIER_BACKEND, then the ladder. */
+  backend?: BackendName | undefined;
+  /**
+   * Install the two tfjs fixes (higher-order gradients, wasm transpose-free matmul). Default true; false
+   * exists so the regression tests can show the upstream bugs are still there.
+   */
+  fixes?: boolean;
+  /** Log the choice (default true). */
+  log?: boolean;
+}
+
+export class BackendError extends Error {}
+
+const tfName: Record<BackendName, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+async function load(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'node-gpu':
+      await import('@tensorflow/tfjs-node-gpu' as string);
+      return;
+    case 'node':
+      await import('@tensorflow/tfjs-node' as string);
+      return;
+    case 'wasm':
+      await import('@tensorflow/tfjs-backend-wasm');
+      return;
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return;
+  }
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Cannot find (package|module)/.test(message)) return 'not installed';
+  return message.split('\n')[0]!.slice(0, 200);
+}
+
+export function parseBackendName(value: string | undefined): BackendName | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((backendNames as readonly string[]).includes(value)) return value as BackendName;
+  throw new BackendError(`MOLLIFIER_BACKEND=${value} is not a backend (expected ${backendNames.join(', ')})`);
+}
+
+let current: Promise<BackendChoice> | undefined;
+
+/**
+ * Pick and initialise a backend once per engine (per thread). Later calls return the first choice;
+ * call `resetBackendChoice()` first to choose again (tests do).
+ */
+export function initBackend(options: BackendOptions = {}): Promise<BackendChoice> {
+  current ??= choose(options);
+  return current;
+}
+
+export function resetBackendChoice(): void {
+  current = undefined;
+}
+
+async function choose(options: BackendOptions): Promise<BackendChoice> {
+  const forced = options.backend ?? parseBackendName(process.env.MOLLIFIER_BACKEND);
+  const ladder: readonly BackendName[] = forced ? [forced] : backendNames;
+  const skipped: Partial<Record<BackendName, string>> = {};
+  // The gradient registry is global: install before any backend so even a failing rung sees the fix.
+  const fixes: string[] = [];
+  if (options.fixes !== false) {
+    installHigherOrderGradients();
+    fixes.push('higher-order-gradients');
+  }
+  for (const name of ladder) {
+    try {
+      await load(name);
+      if (name === 'wasm' && options.fixes !== false && installWasmTransposeFreeMatMul()) {
+        fixes.push('wasm-transpose-free-matmul');
+      }
+      if (!(await tf.setBackend(tfName[name]))) throw new Error(`tf.setBackend('${tfName[name]}') failed`);
+      await tf.ready();
+      if (name === 'node-gpu' && !gpuVisible()) throw new Error('tfjs-node-gpu loaded but found no GPU');
+      const choice: BackendChoice = { name, tfBackend: tf.getBackend(), skipped, fixes };
+      if (options.log !== false) {
+        const why = Object.entries(skipped).map(([n, r]) => `${n}: ${r}`).join('; ');
+        logger().info({ backend: name, skipped, fixes }, `backend ${name}${forced ? ' (forced by MOLLIFIER_BACKEND)' : ''}${why ? `; not ${why}` : ''}`);
+      }
+      return choice;
+    } catch (error) {
+      skipped[name] = reason(error);
+    }
+  }
+  const why = Object.entries(skipped).map(([n, r]) => `${n}: ${r}`).join('; ');
+  throw new BackendError(`no TensorFlow.js backend could start (${why})`);
+}
+
+function gpuVisible(): boolean {
+  // tfjs-node-gpu falls back to its CPU kernels silently when CUDA is missing; a visible-devices value of
+  // '' or '-1' means the user hid every GPU on purpose.
+  const visible = process.env.CUDA_VISIBLE_DEVICES;
+  return visible !== '' && visible !== '-1';
+}

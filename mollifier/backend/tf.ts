@@ -1,0 +1,17 @@
+// The single door to TensorFlow.js. Every module of the project takes `tf` from here, so there is one
+// tfjs-core engine no matter which backend package (node-gpu, node, wasm, cpu) registers itself on it.
+import * as tf from '@tensorflow/tfjs-core';
+
+export { tf };
+export type {
+  Rank,
+  Scalar,
+  Tensor,
+  Tensor1D,
+  Tensor2D,
+  Tensor3D,
+  Tensor4D,
+  TensorInfo,
+  Variable,
+  NamedTensorMap,
+} from '@tensorflow/tfjs-core';
