@@ -1,0 +1,4 @@
+/** An impossible kernel request (unknown family, bad radius or spacing, an order the family cannot give). */
+export class KernelError extends Error {
+  override name = 'KernelError';
+}

@@ -1,0 +1,4 @@
+/** A layer used in a way it cannot work (grid smaller than the kernel, wrong tensor rank, ...). */
+export class LayerError extends Error {
+  override name = 'LayerError';
+}
