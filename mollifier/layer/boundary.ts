@@ -24,29 +24,31 @@ export function assertAxisFits(size: number, radius: number, boundary: BoundaryM
   }
 }
 
+function sliceAxis(x: Tensor, axis: number, start: number, length: number): Tensor {
+  const begin = x.shape.map((_, i) => (i === axis ? start : 0));
+  const size = x.shape.map((s, i) => (i === axis ? length : s));
+  return tf.slice(x, begin, size);
+}
+
 function wrapAxis(x: Tensor, axis: number, radius: number): Tensor {
   const size = x.shape[axis]!;
-  const head = tf.slice(x, axisRange(x.shape, axis, size - radius, radius), axisSize(x.shape, axis, radius));
-  const tail = tf.slice(x, axisRange(x.shape, axis, 0, radius), axisSize(x.shape, axis, radius));
+  return tf.concat([sliceAxis(x, axis, size - radius, radius), x, sliceAxis(x, axis, 0, radius)], axis);
+}
+
+// Built from reverse + slice + concat rather than tf.mirrorPad: tfjs's MirrorPad gradient only slices the
+// centre of dy and drops the mirrored contributions, which made layer gradients wrong near the edges.
+function reflectAxis(x: Tensor, axis: number, radius: number): Tensor {
+  const size = x.shape[axis]!;
+  const head = tf.reverse(sliceAxis(x, axis, 1, radius), axis);
+  const tail = tf.reverse(sliceAxis(x, axis, size - 1 - radius, radius), axis);
   return tf.concat([head, x, tail], axis);
-}
-
-function axisRange(shape: number[], axis: number, start: number, _length: number): number[] {
-  return shape.map((_, i) => (i === axis ? start : 0));
-}
-
-function axisSize(shape: number[], axis: number, length: number): number[] {
-  return shape.map((s, i) => (i === axis ? length : s));
 }
 
 /** Pad the given axes of x by `radius` nodes on each side according to the boundary mode. */
 export function padAxes<T extends Tensor>(x: T, axes: number[], radius: number, boundary: BoundaryMode): T {
   if (boundary === 'valid') return x;
-  if (boundary === 'reflect') {
-    const paddings = x.shape.map((_, i) => (axes.includes(i) ? [radius, radius] : [0, 0])) as Array<[number, number]>;
-    return tf.mirrorPad(x, paddings, 'reflect') as T;
-  }
+  const padAxis = boundary === 'reflect' ? reflectAxis : wrapAxis;
   let out: Tensor = x;
-  for (const axis of axes) out = wrapAxis(out, axis, radius);
+  for (const axis of axes) out = padAxis(out, axis, radius);
   return out as T;
 }

@@ -1,0 +1,32 @@
+// Option parsers for commander: each turns a string into a typed value or throws a one-line error
+// that names the option and the bad value.
+import { InvalidArgumentError } from 'commander';
+
+export function parseNumber(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got '${value}'`);
+    return n;
+  };
+}
+
+export function parseInteger(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got '${value}'`);
+    return n;
+  };
+}
+
+export function parseChoice<T extends string>(name: string, choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}, got '${value}'`);
+    }
+    return value as T;
+  };
+}
+
+export function parseIntegerList(name: string): (value: string) => number[] {
+  return (value) => value.split(',').map((part) => parseInteger(name)(part.trim()));
+}
