@@ -1,0 +1,21 @@
+// Entry of one benchmark worker process: read a StepConfig (JSON, argv[2]), measure, send the result.
+import { initBackend } from '../../mollifier/backend/index.js';
+import { measureStep } from './measure.js';
+import type { StepConfig } from './config.js';
+
+const outOfMemory = /out of memory|Aborted\(|memory access out of bounds|Array buffer allocation failed|Cannot enlarge memory|OOM/i;
+
+function send(message: unknown): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : (console.log(JSON.stringify(message)), resolve())));
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as StepConfig;
+try {
+  const backend = await initBackend({ log: false });
+  const result = await measureStep(config);
+  await send({ ok: true, backend: backend.name, ...result });
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  await send({ ok: false, oom: outOfMemory.test(message), error: message.split('\n')[0]!.slice(0, 300) });
+}
+process.exit(0);

@@ -1,0 +1,78 @@
+// The PyTorch side: bench/torch_derivatives.py runs the same step in PyTorch, when some python3 on this
+// machine has torch (Debian's python3-torch). Its kernels are ours, passed in, so both sides convolve
+// with identical weights.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { kernelWeights1d } from '../../mollifier/kernels/index.js';
+import { gridSide, type StepConfig } from './config.js';
+
+export interface TorchProbe {
+  python: string;
+  torch: string;
+  blas: string;
+}
+
+export interface TorchResult {
+  msPerStep?: number;
+  msPerStepMean?: number;
+  peakBytes?: number;
+  rssPeakBytes?: number;
+  oom: boolean;
+  error?: string;
+}
+
+export function torchScriptPath(): string {
+  // dist/bench/derivatives/torch.js and bench/derivatives/torch.ts both sit three levels under the root.
+  for (const relative of ['../../../bench/torch_derivatives.py', '../../bench/torch_derivatives.py', '../torch_derivatives.py']) {
+    const candidate = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('bench/torch_derivatives.py not found');
+}
+
+/** The first python3 that imports torch, or undefined (then the benchmark runs without PyTorch). */
+export function probeTorch(): TorchProbe | undefined {
+  const script = torchScriptPath();
+  for (const python of [process.env.MOLLIFIER_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean) as string[]) {
+    const probe = spawnSync(python, [script, '--probe'], { encoding: 'utf8', timeout: 60_000 });
+    if (probe.status !== 0) continue;
+    try {
+      const info = JSON.parse(probe.stdout.trim().split('\n').pop()!) as { torch: string; blas: string };
+      return { python, torch: info.torch, blas: info.blas };
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}
+
+function torchKernels(config: StepConfig): Record<string, number[]> {
+  const spacing = 1 / (gridSide(config)[0]! - 1);
+  const weights = (order: number) => [...kernelWeights1d({ family: 'bump', radius: config.radius, spacing, order })];
+  return { value: weights(0), d1: weights(1), d2: weights(2), d4: weights(4) };
+}
+
+export function runTorchStep(probe: TorchProbe, config: StepConfig, timeoutMs: number): Promise<TorchResult> {
+  const input = { ...config, threads: 1, kernels: config.method === 'mollifier' ? torchKernels(config) : undefined };
+  return new Promise((resolve) => {
+    const child = spawn(probe.python, [torchScriptPath()], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        const parsed = JSON.parse(line) as TorchResult;
+        resolve({ ...parsed, oom: Boolean(parsed.oom) });
+      } catch {
+        const killed = signal === 'SIGKILL' ? 'timed out or killed' : `exit ${code ?? signal}`;
+        resolve({ oom: /memory/i.test(stderr), error: `${killed}: ${stderr.trim().split('\n').pop() ?? ''}`.slice(0, 300) });
+      }
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
+}
