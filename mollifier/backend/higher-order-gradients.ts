@@ -73,8 +73,15 @@ const replacements: tf.GradConfig[] = [
     inputsToSave: ['x'],
     gradFunc: (dy, saved) => {
       const [x] = saved as Tensor[];
-      // elu'(x) = 1 for x > 0, exp(x) otherwise; minimum() keeps exp finite on the unused branch.
-      return { x: () => tf.mul(dy as Tensor, tf.where(tf.greater(x, 0), tf.onesLike(x), tf.exp(tf.minimum(x, 0)))) };
+      // elu'(x) = s + (1 - s)·exp(x·(1 - s)), s = step(x): only ops whose own gradients exist (Greater and
+      // Minimum's LessEqual have none, which broke the 2nd order); x·(1 - s) keeps exp finite for large x.
+      return {
+        x: () => {
+          const s = tf.step(x);
+          const negativePart = tf.sub(1, s);
+          return tf.mul(dy as Tensor, tf.add(s, tf.mul(negativePart, tf.exp(tf.mul(x, negativePart)))));
+        },
+      };
     },
   },
   {
@@ -93,7 +100,10 @@ const replacements: tf.GradConfig[] = [
           return reduceTo(tf.mul(dy as Tensor, tf.mul(e, tf.pow(base, tf.sub(e, 1)))), base.shape);
         },
         b: () => {
-          const logBase = tf.where(tf.greater(base, 0), tf.log(base), tf.zerosLike(base));
+          // log(base) where base > 0, else log(1) = 0; step() rather than where(greater()): Greater has no
+          // gradient, which broke mixed partials (d²/da db) at the next order.
+          const positive = tf.step(base);
+          const logBase = tf.log(tf.add(tf.mul(base, positive), tf.sub(1, positive)));
           return reduceTo(tf.mul(dy as Tensor, tf.mul(tf.pow(base, exponent), logBase)), exponent.shape);
         },
       };
@@ -107,4 +117,21 @@ export const higherOrderGradientKernels: readonly string[] = replacements.map((r
 /** Register the replacement gradients on the global tfjs-core registry. Idempotent. */
 export function installHigherOrderGradients(): void {
   for (const config of replacements) tf.registerGradient(config);
+}
+
+// tf.logSoftmax never runs the LogSoftmax kernel: in tfjs-core 4.22 it is a customGrad op that saves its
+// output, so the registration above cannot reach it and its nested gradients stay broken. This one is built
+// from differentiable ops; the row max only shifts for stability (the result does not depend on it), so it
+// sits behind a zero gradient, which also keeps max's own gradient (Equal, which has none) off the tape.
+const rowMax = tf.customGrad((...args) => {
+  const x = args[0] as Tensor;
+  return { value: tf.max(x, -1, true), gradFunc: () => tf.zerosLike(x) };
+});
+
+/** log softmax over the last axis, differentiable to any order (use it instead of tf.logSoftmax). */
+export function logSoftmax(logits: Tensor): Tensor {
+  return tf.tidy(() => {
+    const shifted = tf.sub(logits, rowMax(logits));
+    return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), -1, true)));
+  });
 }

@@ -9,5 +9,5 @@ export {
   type BackendName,
   type BackendOptions,
 } from './select.js';
-export { installHigherOrderGradients, higherOrderGradientKernels } from './higher-order-gradients.js';
+export { installHigherOrderGradients, higherOrderGradientKernels, logSoftmax } from './higher-order-gradients.js';
 export { installWasmTransposeFreeMatMul, wasmMatMulIsTransposeFree, transposeFreeMatMul } from './wasm-matmul.js';

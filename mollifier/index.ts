@@ -1,0 +1,31 @@
+// The curated public entry of the science library.
+export { tf, initBackend, resetBackendChoice, backendNames, BackendError, logSoftmax } from './backend/index.js';
+export type { BackendChoice, BackendName, BackendOptions } from './backend/index.js';
+export { logger, setLogger } from './log.js';
+export {
+  KernelError,
+  kernelFamilies,
+  familyMaxOrder,
+  kernelWeights1d,
+  kernelWeights2d,
+  kernelMoment1d,
+  operators2d as kernelOperators2d,
+  type KernelFamily,
+  type KernelSpec1d,
+  type KernelSpec2d,
+  type Operator2d,
+  type Spacing2d,
+} from './kernels/index.js';
+export {
+  LayerError,
+  Mollifier1d,
+  Mollifier2d,
+  mollify1d,
+  mollify2d,
+  boundaryModes,
+  type BoundaryMode,
+  type Mollifier1dOptions,
+  type Mollifier2dOptions,
+} from './layer/index.js';
+export { AutodiffError, derivative1d, derivatives1d, operators2d, laplacian2d, biharmonic2d, type PointFunction } from './autodiff/index.js';
+export { createMlp, type Mlp, type MlpOptions } from './nets/index.js';

@@ -1,0 +1,16 @@
+export {
+  createMlp,
+  resolveMlpOptions,
+  fourierFrequencies,
+  featureDim,
+  activations,
+  defaultFourierFeatures,
+  layerNormEpsilon,
+  NetError,
+  type Activation,
+  type FourierFeatures,
+  type Mlp,
+  type MlpOptions,
+  type MlpParameter,
+  type ResolvedMlpOptions,
+} from './mlp.js';
