@@ -54,7 +54,10 @@ function torchKernels(config: StepConfig): Record<string, number[]> {
 }
 
 export function runTorchStep(probe: TorchProbe, config: StepConfig, timeoutMs: number): Promise<TorchResult> {
-  const input = { ...config, threads: 1, kernels: config.method === 'mollifier' ? torchKernels(config) : undefined };
+  // The address-space cap turns a PyTorch out-of-memory into a clean {"oom": true} row instead of the
+  // kernel's OOM killer taking down the machine (a deep biharmonic step asks for tens of GB).
+  const maxBytes = Number(process.env.MOLLIFIER_TORCH_MAX_BYTES ?? 14 * 2 ** 30);
+  const input = { ...config, threads: 1, maxBytes, kernels: config.method === 'mollifier' ? torchKernels(config) : undefined };
   return new Promise((resolve) => {
     const child = spawn(probe.python, [torchScriptPath()], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
