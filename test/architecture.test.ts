@@ -1,0 +1,60 @@
+// The house rules on imports, checked on the sources: arrows point one way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function sourceFiles(folder: string): string[] {
+  const dir = join(root, folder);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(relative(root, path));
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  return [...text.matchAll(/(?:import|export)\s[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]!);
+}
+
+function violations(folder: string, forbidden: RegExp): string[] {
+  return sourceFiles(folder).flatMap((file) =>
+    importsOf(file)
+      .filter((spec) => forbidden.test(spec))
+      .map((spec) => `${relative(root, file)} imports ${spec}`),
+  );
+}
+
+test('mollifier/ imports nothing from protocol/, orchestrator/, worker/, bench/ or bin/', () => {
+  assert.ok(sourceFiles('mollifier').length > 10);
+  assert.deepEqual(violations('mollifier', /(^|\/)(protocol|orchestrator|worker|bench|bin)\//), []);
+});
+
+test('protocol/ imports none of the other folders', () => {
+  assert.deepEqual(violations('protocol', /(^|\.\.\/)(mollifier|orchestrator|worker|bench|bin)\//), []);
+});
+
+test('orchestrator/ never loads TensorFlow nor the science library, and meets workers only through protocol/', () => {
+  assert.deepEqual(violations('orchestrator', /@tensorflow|(^|\.\.\/)(mollifier|worker)\//), []);
+});
+
+test('worker/ never imports orchestrator/', () => {
+  assert.deepEqual(violations('worker', /(^|\.\.\/)orchestrator\//), []);
+});
+
+test('only mollifier/backend/ imports TensorFlow.js packages directly', () => {
+  const offenders = ['mollifier', 'bench', 'bin', 'worker']
+    .flatMap((folder) => violations(folder, /^@tensorflow\//))
+    .filter((line) => !line.startsWith('mollifier/backend/'));
+  assert.deepEqual(offenders, []);
+});
