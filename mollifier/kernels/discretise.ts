@@ -2,7 +2,7 @@
 // cross-correlation orientation, as deep-learning convolutions compute:
 //   out[i] = Σ_{m=-R..R} w[m+R] · g[i+m]  ≈  (d/dx)^k (g * η_ε)(x_i),   ε = R·h.
 // Because η is even, η^(k) has parity (−1)^k: odd orders flip sign relative to the sampled derivative.
-import { assertKernelFamily, familyMaxOrder, profileDerivatives, type KernelFamily } from './families.js';
+import { assertKernelFamily, familyMaxOrder, profileDerivatives, type KernelFamily, type ProfileFamily } from './families.js';
 import { KernelError } from './errors.js';
 import { solveLinearSystem } from './linear-solve.js';
 
@@ -64,6 +64,7 @@ function factorial(k: number): number {
  * Dimensionless weights v[m] = w[m]·h^k for |m| ≤ R: they depend on the family, radius and order only.
  */
 export function unitKernelWeights(family: KernelFamily, radius: number, order: number, momentCorrection = true): Float64Array {
+  if (family === 'fd') return centralDifferenceWeights(radius, order);
   const size = 2 * radius + 1;
   const sign = order % 2 === 0 ? 1 : -1;
   const raw = new Float64Array(size);
@@ -78,7 +79,7 @@ export function unitKernelWeights(family: KernelFamily, radius: number, order: n
   return correctMoments(family, radius, order, raw);
 }
 
-function correctMoments(family: KernelFamily, radius: number, order: number, raw: Float64Array): Float64Array {
+function correctMoments(family: ProfileFamily, radius: number, order: number, raw: Float64Array): Float64Array {
   // Only moments of the kernel's own parity can be non-zero, so the conditions are j = k, k−2, …
   const powers: number[] = [];
   for (let j = order % 2; j <= order; j += 2) powers.push(j);
@@ -111,6 +112,18 @@ function correctMoments(family: KernelFamily, radius: number, order: number, raw
     powers.forEach((i, c) => (correction += coefficients[c]! * unitPower(m, i)));
     out[m + radius] = out[m + radius]! + correction * window[m + radius]!;
   }
+  return out;
+}
+
+// The narrowest central stencils (unit spacing), cross-correlation orientation: the unmollified baseline.
+const centralStencils: readonly (readonly number[])[] = [[1], [-0.5, 0, 0.5], [1, -2, 1], [-0.5, 1, 0, -1, 0.5], [1, -4, 6, -4, 1]];
+
+/** The central finite-difference stencil of an order, zero-padded to 2R+1 taps. */
+export function centralDifferenceWeights(radius: number, order: number): Float64Array {
+  const stencil = centralStencils[order]!;
+  const half = (stencil.length - 1) / 2;
+  const out = new Float64Array(2 * radius + 1);
+  stencil.forEach((w, i) => (out[radius - half + i] = w));
   return out;
 }
 

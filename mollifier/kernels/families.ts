@@ -12,8 +12,11 @@ import {
 } from './taylor.js';
 import { KernelError } from './errors.js';
 
-export const kernelFamilies = ['bump', 'poly2', 'poly4', 'sine'] as const;
+export const kernelFamilies = ['bump', 'poly2', 'poly4', 'sine', 'fd'] as const;
 export type KernelFamily = (typeof kernelFamilies)[number];
+/** The mollifier profiles; 'fd' is the unmollified baseline: plain central finite differences. */
+export type ProfileFamily = Exclude<KernelFamily, 'fd'>;
+export const profileFamilies: readonly ProfileFamily[] = ['bump', 'poly2', 'poly4', 'sine'];
 
 /** Highest derivative order the layer supports for any family. */
 export const maxSupportedOrder = 4;
@@ -34,7 +37,7 @@ function oneMinusSquare(s0: number, n: number): Series {
   return out;
 }
 
-const families: Record<KernelFamily, FamilySpec> = {
+const families: Record<ProfileFamily, FamilySpec> = {
   bump: {
     series: (s0, n) => expSeries(scaleSeries(reciprocalSeries(oneMinusSquare(s0, n)), -1)),
     rimSmoothness: Infinity,
@@ -77,15 +80,17 @@ export function assertKernelFamily(name: string): KernelFamily {
  * misses and no moment correction restores (poly2's third derivative is even identically zero).
  */
 export function familyMaxOrder(family: KernelFamily): number {
+  if (family === 'fd') return maxSupportedOrder;
   return Math.min(maxSupportedOrder, families[family].rimSmoothness + 2);
 }
 
 export function familyDescription(family: KernelFamily): string {
+  if (family === 'fd') return 'central finite differences, no mollification (the raw baseline)';
   return families[family].description;
 }
 
 /** η^(k)(s) for k = 0..maxOrder; zero outside the open unit ball. */
-export function profileDerivatives(family: KernelFamily, s: number, maxOrder: number): Float64Array {
+export function profileDerivatives(family: ProfileFamily, s: number, maxOrder: number): Float64Array {
   if (Math.abs(s) >= 1) return new Float64Array(maxOrder + 1);
   return seriesDerivatives(families[family].series(s, maxOrder + 1));
 }

@@ -7,12 +7,15 @@ export {
   familyMaxOrder,
   familyDescription,
   profileDerivatives,
+  profileFamilies,
   type KernelFamily,
+  type ProfileFamily,
 } from './families.js';
 export {
   kernelWeights1d,
   unitKernelWeights,
   kernelMoment1d,
+  centralDifferenceWeights,
   minimumRadius,
   validateRadius,
   validateSpacing,

@@ -1,0 +1,1 @@
+export { fieldMean, fieldStd, pearson } from './statistics.js';
