@@ -11,6 +11,13 @@ Run with an interpreter that has torch (Debian: /usr/bin/python3 after
 `apt-get install python3-torch libopenblas0-pthread`).
 `torch_derivatives.py --probe` prints {"ok": true, "torch": ..., "blas": ..., "python": ...}
 and exits 0 (or 3 when torch is missing) without reading stdin.
+`torch_derivatives.py --batch` reads a JSON ARRAY of such objects and prints one JSON line per
+element, in order (a bad element gives {"index": i, "error": ...}; used by bench/gpu_sweep.py so
+that one process serves several configurations).
+
+Optional input field `device`: "cpu" (default) or "cuda" / "cuda:N". On cuda the steps are
+synchronized and the memory is the CUDA allocator's (see bench/TORCH.md). Works with torch 1.13
+(CPU) and torch 2.x (CPU or CUDA).
 
 Standard library + torch only.
 """
@@ -28,8 +35,16 @@ EXIT_BAD_INPUT = 2
 EXIT_NO_TORCH = 3
 
 
+class BadInput(Exception):
+    pass
+
+
 def fail_input(msg):
-    sys.stderr.write("torch_derivatives: bad input: " + str(msg).replace("\n", " ") + "\n")
+    raise BadInput(str(msg).replace("\n", " "))
+
+
+def exit_bad_input(e):
+    sys.stderr.write("torch_derivatives: bad input: %s\n" % e)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -129,6 +144,14 @@ def parse_input(text):
     c["blasThreads"] = None if bt is None else int_field("blasThreads", lo=1, hi=1024)
     mb = cfg.get("maxBytes")
     c["maxBytes"] = None if mb is None else int_field("maxBytes", lo=1 << 20)
+    dev = cfg.get("device", "cpu")
+    if not isinstance(dev, str) or not (dev in ("cpu", "cuda") or (
+            dev.startswith("cuda:") and dev[5:].isdigit())):
+        fail_input("device must be 'cpu', 'cuda' or 'cuda:N'")
+    c["device"] = dev
+    c["cuda"] = dev != "cpu"
+    if c["cuda"] and c["maxBytes"] is not None:
+        fail_input("maxBytes (RLIMIT_AS) is CPU-only: CUDA needs a large address space")
 
     if c["order"] == 1:
         c["grid"] = [c["points"]]
@@ -182,26 +205,33 @@ def maxrss_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
 
+def cuda_sync(torch, cuda):
+    if cuda:
+        torch.cuda.synchronize()
+
+
 def run(c, torch):
     import torch.nn.functional as F
 
     torch.set_num_threads(c["threads"])
     torch.manual_seed(c["seed"])
     dtype = torch.float32
+    cuda = c["cuda"]
+    dev = torch.device(c["device"])
     two_pi = 2.0 * math.pi
     order, method = c["order"], c["method"]
 
     # grid, target and source fields
     if order == 1:
         (n,) = c["grid"]
-        x = torch.linspace(0.0, 1.0, n, dtype=dtype)
+        x = torch.linspace(0.0, 1.0, n, dtype=dtype, device=dev)
         coords = [x]
         target = torch.sin(two_pi * x)
         f = torch.cos(two_pi * x) + 0.5
     else:
         ny, nx = c["grid"]
-        ys = torch.linspace(0.0, 1.0, ny, dtype=dtype)
-        xs = torch.linspace(0.0, 1.0, nx, dtype=dtype)
+        ys = torch.linspace(0.0, 1.0, ny, dtype=dtype, device=dev)
+        xs = torch.linspace(0.0, 1.0, nx, dtype=dtype, device=dev)
         yy, xx = torch.meshgrid(ys, xs, indexing="ij")  # row-major: index = iy*nx + ix
         x, y = xx.reshape(-1), yy.reshape(-1)
         coords = [x, y]
@@ -216,6 +246,8 @@ def run(c, torch):
         prev = c["width"]
     layers.append(torch.nn.Linear(prev, 1))
     net = torch.nn.Sequential(*layers).to(dtype)
+    if cuda:
+        net = net.to(dev)  # initialised on the CPU first: same weights as a CPU run with that seed
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 
     def grad(out, inp):
@@ -250,7 +282,7 @@ def run(c, torch):
     else:  # mollifier
         K = c["kernels"]
         R = c["radius"]
-        w1 = {k: torch.tensor(v, dtype=dtype) for k, v in K.items()}
+        w1 = {k: torch.tensor(v, dtype=dtype, device=dev) for k, v in K.items()}
         X = torch.stack(coords, dim=1)
         if order == 1:
             n = c["grid"][0]
@@ -292,17 +324,23 @@ def run(c, torch):
         opt.step()
         return loss
 
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        gpu0 = torch.cuda.memory_allocated()
     rss0 = rss_bytes()
     last = None
     for _ in range(c["warmup"]):
         last = step()
     times = []
     for _ in range(c["steps"]):
+        cuda_sync(torch, cuda)
         t0 = time.perf_counter()
         last = step()
+        cuda_sync(torch, cuda)
         times.append((time.perf_counter() - t0) * 1000.0)
     rss_peak = maxrss_bytes()
-    return {
+    out = {
         "msPerStep": statistics.median(times),
         "msPerStepMean": statistics.fmean(times),
         "peakBytes": max(0, rss_peak - rss0),
@@ -311,12 +349,23 @@ def run(c, torch):
         "loss": float(last.detach()) if last is not None else None,
         "grid": c["grid"],
     }
+    if cuda:
+        gpu_peak = torch.cuda.max_memory_allocated()
+        out["peakBytes"] = max(0, gpu_peak - gpu0)  # CUDA allocator, not host RSS
+        out["gpuPeakBytes"] = gpu_peak
+        out["gpuBeforeBytes"] = gpu0
+    return out
 
 
-def is_memory_error(e):
+def is_memory_error(e, torch=None, cuda=False):
     if isinstance(e, MemoryError):
         return True
     msg = str(e).lower()
+    if cuda:
+        # Not just "memory": "an illegal memory access" is a CUDA error, not an OOM.
+        oom_cls = getattr(getattr(torch, "cuda", None), "OutOfMemoryError", None)  # torch >= 1.13
+        return (oom_cls is not None and isinstance(e, oom_cls)) or (
+            isinstance(e, RuntimeError) and "out of memory" in msg)
     return isinstance(e, RuntimeError) and any(
         s in msg for s in ("memory", "alloc", "bad_alloc", "oom"))
 
@@ -338,7 +387,18 @@ def main():
                           "python": sys.executable}))
         return
 
-    c = parse_input(sys.stdin.read())
+    if "--batch" in sys.argv[1:]:
+        run_batch(sys.stdin.read(), torch, blas, ob)
+        return
+    try:
+        c = parse_input(sys.stdin.read())
+    except BadInput as e:
+        exit_bad_input(e)
+    if c["cuda"]:
+        try:
+            check_cuda(c, torch)
+        except BadInput as e:
+            exit_bad_input(e)
     # torch.set_num_threads does not reach OpenBLAS (its pool defaults to all cores). Torch's
     # OpenMP threads plus OpenBLAS's threads oversubscribe the cores (measured on 2 cores,
     # torch 2 + OpenBLAS 2: data step 133 ms instead of 25 ms), so `threads` goes to torch and
@@ -348,22 +408,81 @@ def main():
         ob.openblas_set_num_threads(c["blasThreads"] if c["blasThreads"] is not None else 1)
     if c["maxBytes"] is not None:
         resource.setrlimit(resource.RLIMIT_AS, (c["maxBytes"], c["maxBytes"]))
+    print(json.dumps(run_config(c, torch, blas, ob)), flush=True)
 
+
+def check_cuda(c, torch):
+    if not torch.cuda.is_available():
+        fail_input("device '%s' but torch.cuda.is_available() is false (torch %s)"
+                   % (c["device"], torch.__version__))
+
+
+def run_config(c, torch, blas, ob):
+    """One configuration -> the output dict (an OOM is a result, other errors propagate)."""
     base = {"order": c["order"], "method": c["method"], "points": c["points"],
             "depth": c["depth"], "width": c["width"], "torch": torch.__version__,
             "threads": c["threads"], "blas": blas,
             "blasThreads": ob.openblas_get_num_threads() if ob is not None else None}
+    if c["cuda"]:
+        base["device"] = c["device"]
+        base["gpu"] = torch.cuda.get_device_name(torch.device(c["device"]))
+    oom = False
     try:
         out = run(c, torch)
         out.update(base)
         out["oom"] = False
     except (MemoryError, RuntimeError) as e:
-        if not is_memory_error(e):
+        if not is_memory_error(e, torch, c["cuda"]):
             raise
+        oom = True
         out = dict(base)
         out.update({"oom": True, "error": ("%s: %s" % (type(e).__name__, e))[:500],
                     "rssPeakBytes": maxrss_bytes()})
-    print(json.dumps(out), flush=True)
+        if c["cuda"]:
+            out["gpuPeakBytes"] = torch.cuda.max_memory_allocated()
+    if oom and c["cuda"]:
+        free_cuda(torch)  # outside the except block: the traceback (and the tensors its frames hold) is gone
+    return out
+
+
+def free_cuda(torch):
+    import gc
+    gc.collect()
+    try:
+        torch.cuda.empty_cache()
+    except RuntimeError:
+        pass  # a poisoned CUDA context: the next rows will say so
+
+
+def run_batch(text, torch, blas, ob):
+    """--batch: a JSON array of configurations -> one JSON line each, in order. Each element
+    is caught on its own, so one OOM or error does not lose the others' rows."""
+    try:
+        cfgs = json.loads(text)
+    except ValueError as e:
+        exit_bad_input("not JSON: %s" % e)
+    if not isinstance(cfgs, list):
+        exit_bad_input("--batch expects a JSON array of configuration objects")
+    pinned = False
+    for i, raw in enumerate(cfgs):
+        try:
+            c = parse_input(json.dumps(raw))
+            if c["maxBytes"] is not None:
+                fail_input("maxBytes is not supported with --batch")
+            if c["cuda"]:
+                check_cuda(c, torch)
+            if ob is not None and not pinned:
+                ob.openblas_set_num_threads(c["blasThreads"] if c["blasThreads"] is not None else 1)
+                pinned = True
+            out = run_config(c, torch, blas, ob)
+        except BadInput as e:
+            out = {"badInput": True, "error": "bad input: %s" % e}
+        except Exception as e:  # noqa: BLE001 (recorded as a row; a CUDA error may poison later rows)
+            out = {"error": ("%s: %s" % (type(e).__name__, e))[:500]}
+            if torch.cuda.is_available():
+                free_cuda(torch)
+        out["index"] = i
+        print(json.dumps(out), flush=True)
 
 
 if __name__ == "__main__":

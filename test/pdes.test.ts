@@ -43,6 +43,9 @@ test('Langevin: cases, seeds and the exact step behave as documented', () => {
   assert.equal(langevinForcing({ dims: 1, n: 3, t0: 0, dt: 1 }, { case: 'varying', mean: 1, amplitude: 0.5, period: 4, noise: 0, seed: 0 })[1], 1.5);
 });
 
+// Away from the corners: f = 10 with u = 0 on two meeting edges is incompatible at a corner (∇²u must be
+// −f/D there, but u_xx = u_yy = 0 along the edges), so the solution has corner singularities that no
+// stencil resolves; the check keeps to [0.1, 0.9]².
 test('heat: the solution satisfies D∇²u + f = 0 by an independent 4th-order stencil, converging as h²', () => {
   const residualAt = (nodes: number) => {
     const { fields, grid } = simulateHeat({ case: 'smooth', nodes });
@@ -51,8 +54,9 @@ test('heat: the solution satisfies D∇²u + f = 0 by an independent 4th-order s
     const u = fields.u!;
     const at = (i: number, j: number) => u[i * nx + j]!;
     let worst = 0;
-    for (let i = 2; i < nx - 2; i++) {
-      for (let j = 2; j < nx - 2; j++) {
+    const inner = Math.ceil(0.1 / h);
+    for (let i = inner; i < nx - inner; i++) {
+      for (let j = inner; j < nx - inner; j++) {
         const second = (a: number, b: number, c: number, d: number, e: number) => (-a + 16 * b - 30 * c + 16 * d - e) / (12 * h * h);
         const lap = second(at(i, j - 2), at(i, j - 1), at(i, j), at(i, j + 1), at(i, j + 2)) + second(at(i - 2, j), at(i - 1, j), at(i, j), at(i + 1, j), at(i + 2, j));
         worst = Math.max(worst, Math.abs(fields.D![i * nx + j]! * lap + fields.f![i * nx + j]!) / fields.f![i * nx + j]!);
