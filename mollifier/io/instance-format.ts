@@ -1,0 +1,216 @@
+// The two files of an instance directory as text: meta.json and fields.csv. Pure (text in, text out).
+import {
+  ProblemError,
+  gridCoordinates,
+  gridSize,
+  problemFields,
+  problemNames,
+  type Grid,
+  type ProblemInstance,
+  type ProblemName,
+} from '../pdes/types.js';
+import { parseCsvTable } from './csv-table.js';
+import { gridTolerance, inferGrid1d, inferGrid2d, reorder } from './grid-infer.js';
+import { formatNumber as f } from './numbers.js';
+
+export const instanceFormatVersion = 1;
+
+/** Dimension of each problem's grid. */
+export const problemDims: Record<ProblemName, 1 | 2> = { langevin: 1, heat: 2, rd: 2 };
+
+export interface InstanceMeta {
+  problem: ProblemName;
+  case: string;
+  parameters: ProblemInstance['parameters'];
+  grid: Grid;
+  seed: number;
+  version: typeof instanceFormatVersion;
+  fields: string[];
+  createdBy?: string;
+}
+
+/** CSV columns of a problem's fields.csv: coordinates, then the fields in problemFields order. */
+export function instanceColumns(problem: ProblemName): string[] {
+  return [...(problemDims[problem] === 1 ? ['t'] : ['x', 'y']), ...problemFields[problem]];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkProblem(problem: unknown, where: string): ProblemName {
+  if (typeof problem !== 'string' || !(problemNames as readonly string[]).includes(problem)) {
+    const shown = typeof problem === 'string' ? `'${problem}'` : JSON.stringify(problem);
+    throw new ProblemError(`${where}: unknown problem ${shown} (expected one of ${problemNames.join(', ')})`);
+  }
+  return problem as ProblemName;
+}
+
+/** A structurally valid grid of the problem's dimension, or a ProblemError naming the bad entry. */
+export function checkGrid(grid: unknown, problem: ProblemName, where: string): Grid {
+  if (!isObject(grid)) throw new ProblemError(`${where}: grid is ${JSON.stringify(grid)}, not an object`);
+  const dims = problemDims[problem];
+  if (grid.dims !== dims) throw new ProblemError(`${where}: grid.dims is ${JSON.stringify(grid.dims)}, problem '${problem}' needs ${dims}`);
+  const need = (key: string, test: (v: number) => boolean, what: string) => {
+    const v = grid[key];
+    if (typeof v !== 'number' || !test(v)) throw new ProblemError(`${where}: grid.${key} is ${JSON.stringify(v)}, expected ${what}`);
+    return v;
+  };
+  const count = (v: number) => Number.isInteger(v) && v >= 2;
+  const finite = Number.isFinite;
+  const spacing = (v: number) => Number.isFinite(v) && v > 0;
+  if (dims === 1) {
+    return { dims: 1, n: need('n', count, 'an integer ≥ 2'), t0: need('t0', finite, 'a finite number'), dt: need('dt', spacing, 'a number > 0') };
+  }
+  if (typeof grid.periodic !== 'boolean') throw new ProblemError(`${where}: grid.periodic is ${JSON.stringify(grid.periodic)}, expected true or false`);
+  return {
+    dims: 2,
+    nx: need('nx', count, 'an integer ≥ 2'),
+    ny: need('ny', count, 'an integer ≥ 2'),
+    x0: need('x0', finite, 'a finite number'),
+    y0: need('y0', finite, 'a finite number'),
+    hx: need('hx', spacing, 'a number > 0'),
+    hy: need('hy', spacing, 'a number > 0'),
+    periodic: grid.periodic,
+  };
+}
+
+function checkParameters(parameters: unknown, where: string): ProblemInstance['parameters'] {
+  if (!isObject(parameters)) throw new ProblemError(`${where}: parameters is ${JSON.stringify(parameters)}, not an object`);
+  for (const [key, v] of Object.entries(parameters)) {
+    const ok = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+    if (!ok) throw new ProblemError(`${where}: parameters.${key} is ${JSON.stringify(v)}, expected a finite number, string, boolean or null`);
+  }
+  return parameters as ProblemInstance['parameters'];
+}
+
+function checkSeed(seed: unknown, where: string): number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ProblemError(`${where}: seed is ${JSON.stringify(seed)}, not a finite number`);
+  return seed;
+}
+
+function checkCase(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value === '') throw new ProblemError(`${where}: case is ${JSON.stringify(value)}, expected a non-empty string`);
+  return value;
+}
+
+/** Checks an instance before writing: problem, grid, parameters, seed, and every field present with gridSize values. */
+export function checkInstance(instance: ProblemInstance, where = 'instance'): void {
+  const problem = checkProblem(instance.problem, where);
+  checkCase(instance.case, where);
+  const grid = checkGrid(instance.grid, problem, where);
+  checkParameters(instance.parameters, where);
+  checkSeed(instance.seed, where);
+  const names = problemFields[problem];
+  for (const name of Object.keys(instance.fields)) {
+    if (!names.includes(name)) throw new ProblemError(`${where}: field '${name}' is not a field of '${problem}' (${names.join(', ')})`);
+  }
+  const size = gridSize(grid);
+  for (const name of names) {
+    const field = instance.fields[name];
+    if (!(field instanceof Float64Array)) throw new ProblemError(`${where}: field '${name}' is missing or not a Float64Array`);
+    if (field.length !== size) {
+      const shape = grid.dims === 1 ? `${grid.n}-node` : `${grid.nx}×${grid.ny}`;
+      throw new ProblemError(`${where}: field '${name}' has ${field.length} values, the ${shape} grid needs ${size}`);
+    }
+  }
+}
+
+export function formatMeta(instance: ProblemInstance, createdBy?: string): string {
+  const meta: InstanceMeta = {
+    problem: instance.problem,
+    case: instance.case,
+    parameters: instance.parameters,
+    grid: instance.grid,
+    seed: instance.seed,
+    version: instanceFormatVersion,
+    fields: [...problemFields[instance.problem]],
+    ...(createdBy === undefined ? {} : { createdBy }),
+  };
+  return `${JSON.stringify(meta, null, 2)}\n`;
+}
+
+/** fields.csv text: header, then one row per node in row-major order; a non-finite value is a ProblemError. */
+export function formatFieldsCsv(instance: ProblemInstance, where = 'instance'): string {
+  const names = problemFields[instance.problem];
+  const columns = [...gridCoordinates(instance.grid), ...names.map((name) => instance.fields[name]!)];
+  const header = instanceColumns(instance.problem);
+  const out: string[] = [header.join(',')];
+  const size = gridSize(instance.grid);
+  const cells: string[] = new Array<string>(columns.length);
+  for (let k = 0; k < size; k++) {
+    for (let c = 0; c < columns.length; c++) {
+      const v = columns[c]![k]!;
+      if (!Number.isFinite(v)) throw new ProblemError(`${where}: ${header[c]}[${k}] is ${v}; fields must be finite`);
+      cells[c] = f(v);
+    }
+    out.push(cells.join(','));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function parseMeta(text: string, file: string): InstanceMeta {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProblemError(`${file}: not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(json)) throw new ProblemError(`${file}: expected a JSON object`);
+  if (json.version !== instanceFormatVersion) {
+    throw new ProblemError(`${file}: version ${JSON.stringify(json.version)} is not supported (this reader reads version ${instanceFormatVersion})`);
+  }
+  const problem = checkProblem(json.problem, file);
+  const fields = json.fields;
+  const expected = problemFields[problem];
+  if (!Array.isArray(fields) || fields.length !== expected.length || fields.some((name, i) => name !== expected[i])) {
+    throw new ProblemError(`${file}: fields is ${JSON.stringify(fields)}, problem '${problem}' has fields ${JSON.stringify(expected)}`);
+  }
+  if (json.createdBy !== undefined && typeof json.createdBy !== 'string') {
+    throw new ProblemError(`${file}: createdBy is ${JSON.stringify(json.createdBy)}, not a string`);
+  }
+  return {
+    problem,
+    case: checkCase(json.case, file),
+    parameters: checkParameters(json.parameters, file),
+    grid: checkGrid(json.grid, problem, file),
+    seed: checkSeed(json.seed, file),
+    version: instanceFormatVersion,
+    fields: [...expected],
+    ...(json.createdBy === undefined ? {} : { createdBy: json.createdBy as string }),
+  };
+}
+
+/** The inferred grid agrees with meta.json's within the grid tolerance, or a ProblemError saying where not. */
+function checkGridMatch(inferred: Grid, meta: Grid, rows: number, csvFile: string, metaFile: string): void {
+  const fail = (what: string) => {
+    throw new ProblemError(`${csvFile}: grid does not match ${metaFile}: ${what} (${rows} data rows, ${metaFile} grid has ${gridSize(meta)} nodes)`);
+  };
+  const axes =
+    inferred.dims === 1 && meta.dims === 1
+      ? [{ name: 't', n: [meta.n, inferred.n], start: [meta.t0, inferred.t0], h: [meta.dt, inferred.dt], keys: ['n', 't0', 'dt'] }]
+      : inferred.dims === 2 && meta.dims === 2
+        ? [
+            { name: 'x', n: [meta.nx, inferred.nx], start: [meta.x0, inferred.x0], h: [meta.hx, inferred.hx], keys: ['nx', 'x0', 'hx'] },
+            { name: 'y', n: [meta.ny, inferred.ny], start: [meta.y0, inferred.y0], h: [meta.hy, inferred.hy], keys: ['ny', 'y0', 'hy'] },
+          ]
+        : [];
+  for (const { name, n, start, h, keys } of axes) {
+    const last = start[1]! + (n[1]! - 1) * h[1]!;
+    if (n[0] !== n[1]) fail(`${metaFile} has ${keys[0]} = ${n[0]}, ${csvFile} has ${n[1]} distinct ${name} values (${name} = ${f(start[1]!)} … ${f(last)})`);
+    if (Math.abs(start[0]! - start[1]!) > gridTolerance * h[0]!) fail(`${metaFile} has ${keys[1]} = ${f(start[0]!)}, the smallest ${name} in ${csvFile} is ${f(start[1]!)}`);
+    if (Math.abs(h[0]! - h[1]!) > gridTolerance * h[0]!) fail(`${metaFile} has ${keys[2]} = ${f(h[0]!)}, the ${name} spacing in ${csvFile} is ${f(h[1]!)}`);
+  }
+}
+
+/** The fields of fields.csv (rows in any order) on meta.json's grid, row-major. */
+export function parseFieldsCsv(text: string, csvFile: string, meta: InstanceMeta, metaFile: string): Record<string, Float64Array> {
+  const columns = instanceColumns(meta.problem);
+  const table = parseCsvTable(text, csvFile, { columns });
+  const { grid, order } =
+    meta.grid.dims === 1
+      ? inferGrid1d(table.columns.t!, table.lines, csvFile)
+      : inferGrid2d(table.columns.x!, table.columns.y!, table.lines, csvFile);
+  checkGridMatch(grid, meta.grid, table.rows, csvFile, metaFile);
+  const fields: Record<string, Float64Array> = {};
+  for (const name of problemFields[meta.problem]) fields[name] = reorder(table.columns[name]!, order);
+  return fields;
+}
