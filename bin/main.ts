@@ -2,10 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from './usage-error.js';
 import { registerKernelCommand } from './commands/kernel.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { registerEstimateCommand } from './commands/estimate.js';
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
-const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError']);
+const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError']);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`mollifier: ${message}\n`);
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
   registerKernelCommand(program);
+  registerSimulateCommand(program);
+  registerEstimateCommand(program);
   registerBenchCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

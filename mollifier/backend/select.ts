@@ -98,6 +98,9 @@ async function choose(options: BackendOptions): Promise<BackendChoice> {
       }
       if (!(await tf.setBackend(tfName[name]))) throw new Error(`tf.setBackend('${tfName[name]}') failed`);
       await tf.ready();
+      // Our one log line already says which backend runs and why the native ones did not: silence tfjs's
+      // own console advice (the cpu backend's "install tfjs-node" banner would otherwise hit stdout users parse).
+      tf.env().set('PROD', true);
       if (name === 'node-gpu' && !gpuVisible()) throw new Error('tfjs-node-gpu loaded but found no GPU');
       const choice: BackendChoice = { name, tfBackend: tf.getBackend(), skipped, fixes };
       if (options.log !== false) {

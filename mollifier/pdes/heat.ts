@@ -23,6 +23,8 @@ export interface HeatOptions {
   seed?: number;
   /** D given per node (from --param-field); overrides the case. */
   diffusivity?: Float64Array;
+  /** The grid, when D comes from a file (square, equal spacing); default the unit square with `nodes` per axis. */
+  grid?: Grid2d;
 }
 
 export function assertHeatCase(name: string): HeatCase {
@@ -80,8 +82,11 @@ export function solveSteadyHeat(grid: Grid2d, diffusivity: Float64Array, source:
 }
 
 export function simulateHeat(options: HeatOptions = {}): ProblemInstance {
-  const nodes = options.nodes ?? (options.diffusivity ? Math.round(Math.sqrt(options.diffusivity.length)) : heatDefaults.nodes);
-  const grid = unitSquareGrid(nodes);
+  const grid = options.grid ?? unitSquareGrid(options.nodes ?? heatDefaults.nodes);
+  if (grid.nx !== grid.ny || Math.abs(grid.hx - grid.hy) > 1e-9 * grid.hx || grid.nx < 8) {
+    throw new ProblemError(`the heat problem needs a square grid of ≥ 8×8 nodes with equal spacing; got ${grid.nx}×${grid.ny}, spacing ${grid.hx}×${grid.hy}`);
+  }
+  const nodes = grid.nx;
   const noise = options.noise ?? heatDefaults.noise;
   if (!(noise >= 0)) throw new ProblemError(`noise ${noise} must be ≥ 0`);
   const sourceValue = options.source ?? heatDefaults.source;

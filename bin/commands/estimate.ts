@@ -1,0 +1,98 @@
+// `mollifier estimate <problem>`: the separable estimate of the parameter straight from data, no network.
+import type { Command } from 'commander';
+import { extname } from 'node:path';
+import { separableEstimate, type SeparableEstimate } from '../../mollifier/pdes/estimate.js';
+import { gridCoordinates, problemNames, type ProblemInstance, type ProblemName } from '../../mollifier/pdes/types.js';
+import { formatNumber, readComsolField, readInstance } from '../../mollifier/io/index.js';
+import { kernelFamilies } from '../../mollifier/kernels/index.js';
+import { boundaryModes } from '../../mollifier/layer/index.js';
+import { chromatinDefaults } from '../../mollifier/pdes/residuals.js';
+import { parseChoice, parseNumber } from '../parse.js';
+import { UsageError } from '../usage-error.js';
+import { writeFilesAtomically } from '../output.js';
+import { initBackend } from '../../mollifier/backend/index.js';
+
+interface EstimateCliOptions {
+  data?: string;
+  phiN?: string;
+  phiD?: string;
+  truth?: string;
+  family: string;
+  radius: number;
+  boundary?: string;
+  phiMax: number;
+  length: number;
+  out: string;
+}
+
+function comsolInstance(options: EstimateCliOptions): ProblemInstance {
+  const phiN = readComsolField(options.phiN!);
+  const phiD = readComsolField(options.phiD!, { periodicEdge: phiN.droppedPeriodicEdge ? 'drop' : 'keep' });
+  const same = (a: typeof phiN.grid, b: typeof phiN.grid) => a.nx === b.nx && a.ny === b.ny && Math.abs(a.hx - b.hx) < 1e-9 && Math.abs(a.hy - b.hy) < 1e-9;
+  if (!same(phiN.grid, phiD.grid)) throw new UsageError(`${options.phiD}: its grid ${phiD.grid.nx}×${phiD.grid.ny} does not match ${options.phiN} (${phiN.grid.nx}×${phiN.grid.ny})`);
+  const fields: Record<string, Float64Array> = { phi_n: phiN.values, phi_d: phiD.values };
+  if (options.truth) {
+    // COMSOL's per-node noisy k is exported on the same 201×201 nodes but is not itself periodic: drop the
+    // repeated grid line whenever the φ fields had one, so the nodes line up.
+    const truth = readComsolField(options.truth, { periodicEdge: phiN.droppedPeriodicEdge ? 'drop' : 'keep' });
+    if (!same(phiN.grid, truth.grid)) throw new UsageError(`${options.truth}: its grid ${truth.grid.nx}×${truth.grid.ny} does not match ${options.phiN}`);
+    fields.k = truth.values;
+  }
+  return { problem: 'rd', case: 'comsol', grid: phiN.grid, fields, parameters: { source: 'comsol' }, seed: 0 };
+}
+
+function estimateCsv(estimate: SeparableEstimate, parameter: string): string {
+  const coordinates = gridCoordinates(estimate.grid);
+  const names = estimate.grid.dims === 1 ? ['t'] : ['x', 'y'];
+  const columns: Array<[string, Float64Array]> = [...names.map((n, i) => [n, coordinates[i]!] as [string, Float64Array]), [`${parameter}_hat`, estimate.values]];
+  if (estimate.truth) columns.push([`${parameter}_true`, estimate.truth]);
+  if (estimate.truthSmoothed) columns.push([`${parameter}_true_smoothed`, estimate.truthSmoothed]);
+  const lines = [columns.map(([n]) => n).join(',')];
+  for (let r = 0; r < estimate.values.length; r++) lines.push(columns.map(([, v]) => (Number.isFinite(v[r]!) ? formatNumber(v[r]!) : '')).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerEstimateCommand(program: Command): void {
+  program
+    .command('estimate')
+    .description('the separable estimate of the unknown parameter straight from data (no network)')
+    .argument('<problem>', `one of ${problemNames.join(', ')}`, parseChoice('problem', problemNames))
+    .option('--data <dir>', 'a problem instance directory (fields.csv + meta.json), e.g. from `simulate`')
+    .option('--phi-n <file>', 'rd: COMSOL export of φ_n')
+    .option('--phi-d <file>', 'rd: COMSOL export of φ_d')
+    .option('--truth <file>', 'rd with --phi-n/--phi-d: COMSOL export of the true k, for corr and corr_smoothed')
+    .option('--family <name>', `kernel family: ${kernelFamilies.join(', ')} ('fd' = raw finite differences)`, 'bump')
+    .option('--radius <cells>', 'kernel radius in grid cells', parseNumber('--radius'), 4)
+    .option('--boundary <mode>', `${boundaryModes.join(', ')} (default periodic on periodic data, else valid)`)
+    .option('--phi-max <value>', 'rd: φ_max of the free energy', parseNumber('--phi-max'), chromatinDefaults.phiMax)
+    .option('--length <value>', 'rd: interface length l', parseNumber('--length'), chromatinDefaults.length)
+    .requiredOption('--out <file.json>', 'summary JSON; the estimated field goes to the same name with .csv')
+    .action(async (problem: ProblemName, options: EstimateCliOptions) => {
+      const fromFiles = options.phiN !== undefined || options.phiD !== undefined;
+      if (options.data && fromFiles) throw new UsageError('give either --data or --phi-n/--phi-d, not both');
+      if (!options.data && !fromFiles) throw new UsageError('give the data: --data DIR, or --phi-n FILE --phi-d FILE for rd');
+      if (fromFiles && problem !== 'rd') throw new UsageError(`--phi-n/--phi-d are reaction-diffusion fields; for ${problem} use --data DIR`);
+      if (fromFiles && (!options.phiN || !options.phiD)) throw new UsageError('--phi-n and --phi-d go together');
+      if (options.truth && !fromFiles) throw new UsageError('--truth goes with --phi-n/--phi-d; a --data directory carries its own truth');
+      if (extname(options.out) !== '.json') throw new UsageError(`--out ${options.out}: the summary file must end in .json`);
+      const instance = options.data ? readInstance(options.data) : comsolInstance(options);
+      await initBackend();
+      if (instance.problem !== problem) throw new UsageError(`${options.data} holds a ${instance.problem} instance, not ${problem}`);
+      const estimate = separableEstimate(instance, {
+        family: options.family,
+        radius: options.radius,
+        ...(options.boundary !== undefined ? { boundary: options.boundary } : {}),
+        constants: { phiMax: options.phiMax, length: options.length },
+      });
+      const csvPath = `${options.out.slice(0, -'.json'.length)}.csv`;
+      const source = options.data ? { data: options.data } : { phi_n: options.phiN, phi_d: options.phiD, truth: options.truth ?? null };
+      const report = { problem, source, grid: estimate.grid, field_csv: csvPath, ...estimate.summary };
+      writeFilesAtomically([
+        { path: options.out, text: `${JSON.stringify(report, null, 2)}\n` },
+        { path: csvPath, text: estimateCsv(estimate, estimate.summary.parameter) },
+      ]);
+      const s = estimate.summary;
+      const truth = s.truth_mean !== undefined ? `, truth mean ${s.truth_mean.toPrecision(4)}, corr ${s.corr?.toFixed(3) ?? 'n/a'}, corr_smoothed ${s.corr_smoothed?.toFixed(3) ?? 'n/a'}` : '';
+      process.stdout.write(`${problem}: ${s.parameter} mean ${s.mean.toPrecision(4)}, std ${s.std.toPrecision(3)}${truth}; wrote ${options.out}\n`);
+    });
+}
