@@ -426,6 +426,11 @@ def run_config(c, torch, blas, ob):
     if c["cuda"]:
         base["device"] = c["device"]
         base["gpu"] = torch.cuda.get_device_name(torch.device(c["device"]))
+        try:  # float32 matmuls/convs may run as TF32 on Ampere+; record the defaults in force
+            base["tf32Matmul"] = bool(torch.backends.cuda.matmul.allow_tf32)
+            base["tf32Cudnn"] = bool(torch.backends.cudnn.allow_tf32)
+        except Exception:  # noqa: BLE001 (an API that moved in some torch version)
+            pass
     oom = False
     try:
         out = run(c, torch)

@@ -141,11 +141,10 @@ export function benchmarkMarkdown(run: BenchRun, command: string, date: Date): s
   return lines.join('\n');
 }
 
-const begin = '<!-- bench:derivatives:begin -->';
-const end = '<!-- bench:derivatives:end -->';
-
-/** Replace (or append) this benchmark's section of docs/benchmarks.md, keeping every other section. */
-export function spliceSection(document: string, section: string): string {
+/** Replace (or append) one benchmark's section of docs/benchmarks.md, keeping every other section. */
+export function spliceSection(document: string, section: string, name = 'derivatives'): string {
+  const begin = `<!-- bench:${name}:begin -->`;
+  const end = `<!-- bench:${name}:end -->`;
   const block = `${begin}\n${section}\n${end}`;
   const from = document.indexOf(begin);
   const to = document.indexOf(end);

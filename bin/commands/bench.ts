@@ -1,7 +1,8 @@
 // `mollifier bench derivatives`: the time and memory of derivatives by autodiff vs the mollifier layer.
 import type { Command } from 'commander';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import { timeSimulators, simulatorMarkdown } from '../../bench/simulators/index.js';
+import { writeFilesAtomically } from '../output.js';
 import { benchPlan, benchmarkMarkdown, runBenchPlan, spliceSection } from '../../bench/derivatives/index.js';
 import { parseIntegerList } from '../parse.js';
 
@@ -13,11 +14,10 @@ interface DerivativeBenchOptions {
   out?: string;
 }
 
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
+function updateReport(path: string, section: string, name: string): void {
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  writeFilesAtomically([{ path, text: spliceSection(previous, section, name) }]);
+  process.stderr.write(`wrote ${path}\n`);
 }
 
 export function registerBenchCommand(program: Command): void {
@@ -37,9 +37,19 @@ export function registerBenchCommand(program: Command): void {
       const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
       if (out) {
         const command = ['mollifier bench derivatives', options.quick ? '--quick' : '', options.depths ? `--depths ${options.depths.join(',')}` : '', options.torch ? '' : '--no-torch'].filter(Boolean).join(' ');
-        const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
-        writeAtomically(out, spliceSection(previous, benchmarkMarkdown(run, command, new Date())));
-        process.stderr.write(`wrote ${out}\n`);
+        updateReport(out, benchmarkMarkdown(run, command, new Date()), 'derivatives');
       }
+    });
+  bench
+    .command('simulators')
+    .description('wall time of the langevin, heat and reaction-diffusion simulators')
+    .option('--quick', 'small sizes only (writes no report)')
+    .option('--json', 'print the rows as JSON on stdout')
+    .option('--out <file>', 'report to update (default docs/benchmarks.md; none with --quick)')
+    .action((options: { quick?: boolean; json?: boolean; out?: string }) => {
+      const rows = timeSimulators((line) => process.stderr.write(`${line}\n`), Boolean(options.quick));
+      if (options.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
+      if (out) updateReport(out, simulatorMarkdown(rows, `mollifier bench simulators${options.quick ? ' --quick' : ''}`, new Date()), 'simulators');
     });
 }

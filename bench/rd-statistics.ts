@@ -1,0 +1,152 @@
+// Statistics of the chromatin reaction-diffusion simulator's steady states next to those of the authors' COMSOL
+// k = 1 steady state (SCIENCE.md §3.3). Run: `npx tsc -p . && node dist/bench/rd-statistics.js` (≈ 30 s).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { simulateReactionDiffusion, structureFactorWavelength, reactionDiffusionResidualFloat64 } from '../mollifier/pdes/reaction-diffusion.js';
+import type { Grid2d } from '../mollifier/pdes/types.js';
+
+export interface RdFieldStatistics {
+  meanPhiN: number;
+  /** ⟨φ_h⟩/⟨φ_e⟩ (= k at a constant-k steady state). */
+  ratioHE: number;
+  stdPhiD: number;
+  phiDRange: [number, number];
+  phiNRange: [number, number];
+  /** 2π/q* of the radially averaged structure factor of φ_d and of φ_n. */
+  wavelengthPhiD: number;
+  wavelengthPhiN: number;
+  /** max |FD residual of eq 11| / max |2(kφ_e − φ_h)| (4th-order differences, at this grid). */
+  relativeFdResidual: number;
+}
+
+export interface RdSimulationStatistics extends RdFieldStatistics {
+  source: 'simulator';
+  k: number;
+  grid: number;
+  steps: number;
+  wallSeconds: number;
+  converged: boolean;
+  residual: number;
+}
+
+export interface RdComsolStatistics extends RdFieldStatistics {
+  source: 'comsol';
+  k: number;
+  grid: number;
+  files: string[];
+}
+
+export interface RdStatistics {
+  simulations: RdSimulationStatistics[];
+  /** null when the COMSOL files are absent (with `comsolNote` saying where they were looked for). */
+  comsol: RdComsolStatistics | null;
+  comsolNote?: string;
+}
+
+/** A periodic COMSOL field on its distinct nodes (the repeated periodic edge dropped), row-major [ny][nx]. */
+export interface PeriodicField {
+  values: Float64Array;
+  grid: Grid2d;
+}
+
+/**
+ * Minimal COMSOL text-export reader for this measurement: skips `%` lines, places each `X Y value` row on the
+ * regular grid by rounding X/h and Y/h (rows are not in grid order), and drops the repeated last row/column.
+ */
+export async function readComsolPeriodic(path: string, nodes = 201, length = 10): Promise<PeriodicField> {
+  const text = await readFile(path, 'utf8');
+  const h = length / (nodes - 1);
+  const n = nodes - 1;
+  const values = new Float64Array(n * n).fill(NaN);
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('%')) continue;
+    const [xs, ys, vs] = t.split(/\s+/);
+    const j = Math.round(Number(xs) / h);
+    const i = Math.round(Number(ys) / h);
+    if (i < n && j < n) values[i * n + j] = Number(vs);
+  }
+  for (let m = 0; m < values.length; m++) if (Number.isNaN(values[m]!)) throw new Error(`${path}: node (${Math.floor(m / n)}, ${m % n}) missing`);
+  return { values, grid: { dims: 2, nx: n, ny: n, x0: 0, y0: 0, hx: h, hy: h, periodic: true } };
+}
+
+export function fieldStatistics(phiN: Float64Array, phiD: Float64Array, k: number, grid: Grid2d): RdFieldStatistics {
+  const size = phiN.length;
+  let sumN = 0, sumH = 0, sumE = 0, sumD = 0, sumD2 = 0;
+  let minD = Infinity, maxD = -Infinity, minN = Infinity, maxN = -Infinity;
+  for (let m = 0; m < size; m++) {
+    const n = phiN[m]!;
+    const d = phiD[m]!;
+    sumN += n;
+    sumH += 0.5 * (1 - n + d);
+    sumE += 0.5 * (1 - n - d);
+    sumD += d;
+    sumD2 += d * d;
+    minD = Math.min(minD, d); maxD = Math.max(maxD, d);
+    minN = Math.min(minN, n); maxN = Math.max(maxN, n);
+  }
+  const meanD = sumD / size;
+  const terms = reactionDiffusionResidualFloat64(phiN, phiD, k, grid);
+  let maxRes = 0, maxReaction = 0;
+  for (let m = 0; m < size; m++) {
+    maxRes = Math.max(maxRes, Math.abs(terms.residual[m]!));
+    maxReaction = Math.max(maxReaction, Math.abs(terms.reaction[m]!));
+  }
+  return {
+    meanPhiN: sumN / size,
+    ratioHE: sumH / sumE,
+    stdPhiD: Math.sqrt(Math.max(0, sumD2 / size - meanD * meanD)),
+    phiDRange: [minD, maxD],
+    phiNRange: [minN, maxN],
+    wavelengthPhiD: structureFactorWavelength(phiD, grid),
+    wavelengthPhiN: structureFactorWavelength(phiN, grid),
+    relativeFdResidual: maxRes / maxReaction,
+  };
+}
+
+export interface RdStatisticsOptions {
+  grid?: number;
+  ks?: number[];
+  seed?: number;
+  /** Folder of the COMSOL exports (default ../shared/data/comsol from the working directory). */
+  comsolDir?: string;
+  /** Reader of one COMSOL file (default the minimal local one). */
+  readComsol?: (path: string) => Promise<PeriodicField>;
+}
+
+export async function rdStatistics(options: RdStatisticsOptions = {}): Promise<RdStatistics> {
+  const grid = options.grid ?? 128;
+  const simulations: RdSimulationStatistics[] = [];
+  for (const k of options.ks ?? [1, 1.5]) {
+    const start = performance.now();
+    const run = simulateReactionDiffusion({ grid, length: 10, k, seed: options.seed ?? 0 });
+    const wallSeconds = (performance.now() - start) / 1000;
+    simulations.push({
+      source: 'simulator',
+      k,
+      grid,
+      steps: run.steps,
+      wallSeconds,
+      converged: run.converged,
+      residual: run.residual,
+      ...fieldStatistics(run.phi_n, run.phi_d, k, run.grid),
+    });
+  }
+  const dir = options.comsolDir ?? resolve(process.cwd(), '../shared/data/comsol');
+  const files = ['k1_const_phi_n.txt', 'k1_const_phi_d.txt'].map((f) => resolve(dir, f));
+  if (!files.every((f) => existsSync(f))) {
+    return { simulations, comsol: null, comsolNote: `COMSOL files absent from ${dir}` };
+  }
+  const read = options.readComsol ?? ((path: string) => readComsolPeriodic(path));
+  const [n, d] = [await read(files[0]!), await read(files[1]!)];
+  return {
+    simulations,
+    comsol: { source: 'comsol', k: 1, grid: n!.grid.nx, files, ...fieldStatistics(n!.values, d!.values, 1, n!.grid) },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(await rdStatistics(), null, 2));
+}
