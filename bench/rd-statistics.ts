@@ -1,11 +1,11 @@
 // Statistics of the chromatin reaction-diffusion simulator's steady states next to those of the authors' COMSOL
 // k = 1 steady state (SCIENCE.md §3.3). Run: `npx tsc -p . && node dist/bench/rd-statistics.js` (≈ 30 s).
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { simulateReactionDiffusion, structureFactorWavelength, reactionDiffusionResidualFloat64 } from '../mollifier/pdes/reaction-diffusion.js';
 import type { Grid2d } from '../mollifier/pdes/types.js';
+import { readComsolField } from '../mollifier/io/index.js';
 
 export interface RdFieldStatistics {
   meanPhiN: number;
@@ -43,33 +43,6 @@ export interface RdStatistics {
   /** null when the COMSOL files are absent (with `comsolNote` saying where they were looked for). */
   comsol: RdComsolStatistics | null;
   comsolNote?: string;
-}
-
-/** A periodic COMSOL field on its distinct nodes (the repeated periodic edge dropped), row-major [ny][nx]. */
-export interface PeriodicField {
-  values: Float64Array;
-  grid: Grid2d;
-}
-
-/**
- * Minimal COMSOL text-export reader for this measurement: skips `%` lines, places each `X Y value` row on the
- * regular grid by rounding X/h and Y/h (rows are not in grid order), and drops the repeated last row/column.
- */
-export async function readComsolPeriodic(path: string, nodes = 201, length = 10): Promise<PeriodicField> {
-  const text = await readFile(path, 'utf8');
-  const h = length / (nodes - 1);
-  const n = nodes - 1;
-  const values = new Float64Array(n * n).fill(NaN);
-  for (const line of text.split('\n')) {
-    const t = line.trim();
-    if (t === '' || t.startsWith('%')) continue;
-    const [xs, ys, vs] = t.split(/\s+/);
-    const j = Math.round(Number(xs) / h);
-    const i = Math.round(Number(ys) / h);
-    if (i < n && j < n) values[i * n + j] = Number(vs);
-  }
-  for (let m = 0; m < values.length; m++) if (Number.isNaN(values[m]!)) throw new Error(`${path}: node (${Math.floor(m / n)}, ${m % n}) missing`);
-  return { values, grid: { dims: 2, nx: n, ny: n, x0: 0, y0: 0, hx: h, hy: h, periodic: true } };
 }
 
 export function fieldStatistics(phiN: Float64Array, phiD: Float64Array, k: number, grid: Grid2d): RdFieldStatistics {
@@ -112,8 +85,6 @@ export interface RdStatisticsOptions {
   seed?: number;
   /** Folder of the COMSOL exports (default ../shared/data/comsol from the working directory). */
   comsolDir?: string;
-  /** Reader of one COMSOL file (default the minimal local one). */
-  readComsol?: (path: string) => Promise<PeriodicField>;
 }
 
 export async function rdStatistics(options: RdStatisticsOptions = {}): Promise<RdStatistics> {
@@ -139,8 +110,7 @@ export async function rdStatistics(options: RdStatisticsOptions = {}): Promise<R
   if (!files.every((f) => existsSync(f))) {
     return { simulations, comsol: null, comsolNote: `COMSOL files absent from ${dir}` };
   }
-  const read = options.readComsol ?? ((path: string) => readComsolPeriodic(path));
-  const [n, d] = [await read(files[0]!), await read(files[1]!)];
+  const [n, d] = [readComsolField(files[0]!), readComsolField(files[1]!)];
   return {
     simulations,
     comsol: { source: 'comsol', k: 1, grid: n!.grid.nx, files, ...fieldStatistics(n!.values, d!.values, 1, n!.grid) },

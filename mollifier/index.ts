@@ -29,3 +29,15 @@ export {
 } from './layer/index.js';
 export { AutodiffError, derivative1d, derivatives1d, operators2d, laplacian2d, biharmonic2d, type PointFunction } from './autodiff/index.js';
 export { createMlp, type Mlp, type MlpOptions } from './nets/index.js';
+export * from './pdes/index.js';
+export { fieldMean, fieldStd, pearson } from './metrics/index.js';
+export {
+  writeInstance,
+  readInstance,
+  readComsolField,
+  readParamField,
+  readStormField,
+  type ComsolField,
+  type ParamField,
+  type StormField,
+} from './io/index.js';

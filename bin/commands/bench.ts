@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { readFileSync, existsSync } from 'node:fs';
 import { timeSimulators, simulatorMarkdown } from '../../bench/simulators/index.js';
 import { writeFilesAtomically } from '../output.js';
+import { validationMarkdown } from '../../bench/validation/index.js';
+import { initBackend } from '../../mollifier/backend/index.js';
 import { benchPlan, benchmarkMarkdown, runBenchPlan, spliceSection } from '../../bench/derivatives/index.js';
 import { parseIntegerList } from '../parse.js';
 
@@ -51,5 +53,16 @@ export function registerBenchCommand(program: Command): void {
       if (options.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
       const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
       if (out) updateReport(out, simulatorMarkdown(rows, `mollifier bench simulators${options.quick ? ' --quick' : ''}`, new Date()), 'simulators');
+    });
+  bench
+    .command('validation')
+    .description('simulators and separable estimates against known truth and the COMSOL data: writes docs/validation.md')
+    .option('--comsol <dir>', 'folder of the COMSOL exports', '../shared/data/comsol')
+    .option('--out <file>', 'report to write', 'docs/validation.md')
+    .action(async (options: { comsol: string; out: string }) => {
+      await initBackend();
+      const text = await validationMarkdown(options.comsol, (line) => process.stderr.write(`${line}\n`));
+      writeFilesAtomically([{ path: options.out, text }]);
+      process.stderr.write(`wrote ${options.out}\n`);
     });
 }

@@ -65,7 +65,7 @@ export function registerEstimateCommand(program: Command): void {
     .option('--radius <cells>', 'kernel radius in grid cells', parseNumber('--radius'), 4)
     .option('--boundary <mode>', `${boundaryModes.join(', ')} (default periodic on periodic data, else valid)`)
     .option('--phi-max <value>', 'rd: φ_max of the free energy', parseNumber('--phi-max'), chromatinDefaults.phiMax)
-    .option('--length <value>', 'rd: interface length l', parseNumber('--length'), chromatinDefaults.length)
+    .option('--length <value>', 'rd: interface length l', parseNumber('--length'), chromatinDefaults.l)
     .requiredOption('--out <file.json>', 'summary JSON; the estimated field goes to the same name with .csv')
     .action(async (problem: ProblemName, options: EstimateCliOptions) => {
       const fromFiles = options.phiN !== undefined || options.phiD !== undefined;
@@ -82,7 +82,7 @@ export function registerEstimateCommand(program: Command): void {
         family: options.family,
         radius: options.radius,
         ...(options.boundary !== undefined ? { boundary: options.boundary } : {}),
-        constants: { phiMax: options.phiMax, length: options.length },
+        constants: { phiMax: options.phiMax, l: options.length },
       });
       const csvPath = `${options.out.slice(0, -'.json'.length)}.csv`;
       const source = options.data ? { data: options.data } : { phi_n: options.phiN, phi_d: options.phiD, truth: options.truth ?? null };

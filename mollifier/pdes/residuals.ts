@@ -2,6 +2,7 @@
 // (derivatives from the layer) and the autodiff path (derivatives from nested tf.grad) share them.
 // Each takes the field values and the derivatives it needs, already evaluated on the same nodes.
 import { tf, type Tensor } from '../backend/tf.js';
+import { reactionDiffusionDefaults, type ChromatinConstants as PartialChromatinConstants } from './reaction-diffusion.js';
 
 /** Langevin: v, v' at each node. */
 export interface LangevinTerms {
@@ -47,14 +48,10 @@ export interface ChromatinTerms {
   biharmonicD: Tensor;
 }
 
-export interface ChromatinConstants {
-  /** φ_max (default 0.7). */
-  phiMax: number;
-  /** Interface length l (default 0.03). */
-  length: number;
-}
+/** φ_max and the interface length l, shared with the simulator. */
+export type ChromatinConstants = Required<PartialChromatinConstants>;
 
-export const chromatinDefaults: ChromatinConstants = { phiMax: 0.7, length: 0.03 };
+export const chromatinDefaults: ChromatinConstants = { phiMax: reactionDiffusionDefaults.phiMax, l: reactionDiffusionDefaults.l };
 
 /**
  * ∇²μ_d with μ_d = −φ_e + g(φ_h) − l²∇²φ_d and g(p) = p(φ_max − p)(φ_max − 2p). The Laplacian of g(φ_h)
@@ -73,7 +70,7 @@ export function chromatinLaplacianMuD(terms: ChromatinTerms, constants: Chromati
     const gPrime = tf.add(tf.mul(tf.sub(tf.mul(phiH, 6), 6 * a), phiH), a * a);
     const gSecond = tf.sub(tf.mul(phiH, 12), 6 * a);
     const laplacianG = tf.add(tf.mul(gPrime, laplacianH), tf.mul(gSecond, tf.add(tf.square(gradHx), tf.square(gradHy))));
-    return tf.sub(tf.sub(laplacianG, laplacianE), tf.mul(terms.biharmonicD, constants.length ** 2));
+    return tf.sub(tf.sub(laplacianG, laplacianE), tf.mul(terms.biharmonicD, constants.l ** 2));
   });
 }
 
