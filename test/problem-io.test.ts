@@ -1,5 +1,6 @@
 // Data I/O of problem instances: instance directories, COMSOL/STORM exports, --param-field files.
 import { test } from 'node:test';
+import { uniformGenerator } from '../mollifier/pdes/random.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,20 +24,8 @@ function scratch(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-/** A deterministic generator (mulberry32) so shuffles and values are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle<T>(items: T[], seed: number): T[] {
-  const next = random(seed);
+  const next = uniformGenerator(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
@@ -47,7 +36,7 @@ function shuffle<T>(items: T[], seed: number): T[] {
 
 /** Values that stress text round-trips: thirds, subnormals, extremes, negative zero. */
 function awkward(n: number, seed: number): Float64Array {
-  const next = random(seed);
+  const next = uniformGenerator(seed);
   const special = [1 / 3, -0, 5e-324, 1.7976931348623157e308, -2.2250738585072014e-308, 0.1 + 0.2, 1e21, 123456789.12345679];
   return Float64Array.from({ length: n }, (_, k) => special[k] ?? (next() - 0.5) * 10 ** Math.floor(next() * 40 - 20));
 }
@@ -288,7 +277,7 @@ test('--param-field files: grid inferred, positivity checked by line and value',
 
 /** A COMSOL-like export of v on an (n+1)×(n+1) grid over [0, L]², rows shuffled, coordinates with ~1e-13 noise. */
 function syntheticComsol(n: number, L: number, v: (x: number, y: number) => number): string {
-  const next = random(9);
+  const next = uniformGenerator(9);
   const rows: string[] = [];
   for (let i = 0; i <= n; i++) {
     for (let j = 0; j <= n; j++) {

@@ -1,25 +1,7 @@
 // Smooth analytic test fields with exact derivatives, and plain float64 stencils to compare against.
 
-/** Seeded standard normal samples (mulberry32 + Box-Muller): the tests must not depend on chance. */
-export function seededNormals(count: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const u1 = Math.max(uniform(), 1e-300);
-    const u2 = uniform();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    out[i] = r * Math.cos(2 * Math.PI * u2);
-    if (i + 1 < count) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
-  }
-  return out;
-}
+/** Seeded standard normals: the tests must not depend on chance. */
+export { seededNormals } from '../../mollifier/pdes/random.js';
 
 /** A sum of two sines, shortest wavelength `wavelength`, and its k-th derivative. */
 export function twoModeSignal(wavelength: number): (x: number, order: number) => number {
