@@ -80,3 +80,16 @@ test('bench derivatives --quick --json measures all three methods for orders 1, 
   // Nested autodiff keeps every intermediate of every derivative level: it must need more memory.
   for (const order of [1, 2, 4]) assert.ok(peak(order, 'autodiff') > peak(order, 'mollifier'), `order ${order}`);
 });
+
+test('an unknown or unavailable MOLLIFIER_BACKEND is one line and exit 2, not a stack trace', () => {
+  for (const [value, message] of [['gpu', /MOLLIFIER_BACKEND=gpu is not a backend/], ['node', /no TensorFlow\.js backend could start \(node: not installed\)/]] as const) {
+    const result = spawnSync(process.execPath, [cli, 'bench', 'derivatives', '--quick', '--no-torch'], {
+      encoding: 'utf8',
+      env: { ...process.env, MOLLIFIER_BACKEND: value, MOLLIFIER_LOG_LEVEL: 'warn' },
+    });
+    // The quick benchmark runs its steps in child processes: the parent checks the backend first.
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr.trim(), message);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+  }
+});

@@ -33,6 +33,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--depths <list>', 'network depths, comma-separated (full run default 3,5,7,9,11,13,15)', parseIntegerList('--depths'))
     .option('--out <file>', 'report to update (full run default docs/benchmarks.md)')
     .action(async (options: DerivativeBenchOptions) => {
+      // Choose the backend here first, so a bad MOLLIFIER_BACKEND fails once, not in every worker process.
+      await initBackend();
       const plan = benchPlan({ quick: Boolean(options.quick), ...(options.depths ? { depths: options.depths } : {}) });
       const run = await runBenchPlan(plan, { torch: options.torch, log: (line) => process.stderr.write(`${line}\n`) });
       if (options.json) process.stdout.write(`${JSON.stringify(run.rows)}\n`);

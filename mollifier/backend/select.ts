@@ -32,7 +32,9 @@ export interface BackendOptions {
   log?: boolean;
 }
 
-export class BackendError extends Error {}
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
 
 const tfName: Record<BackendName, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
