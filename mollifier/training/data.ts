@@ -1,0 +1,107 @@
+// What a training job sees of a problem instance: coordinates of every node, the observed nodes with their
+// (noisy) values, the known fields, the truth for metrics, and the scales that normalise the loss terms.
+import { observe } from '../pdes/observation.js';
+import { gridCoordinates, gridSize, problemParameter, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
+import { fieldMean, fieldStd } from '../metrics/index.js';
+
+/** The field channels a model predicts for each problem. */
+export const fieldChannels: Record<ProblemName, readonly string[]> = { langevin: ['v'], heat: ['u'], rd: ['phi_n', 'phi_d'] };
+
+export interface TrainingData {
+  instance: ProblemInstance;
+  grid: Grid;
+  dims: 1 | 2;
+  /** [n] or [ny, nx]. */
+  shape: number[];
+  nodes: number;
+  /** Row-major [nodes, dims]: t, or x and y. */
+  coordinates: Float32Array;
+  bounds: Array<[number, number]>;
+  channels: readonly string[];
+  /** 1 at observed nodes. */
+  mask: Float32Array;
+  observed: Int32Array;
+  /** [nodes, channels]: observed values (with measurement noise) at observed nodes, 0 elsewhere. */
+  targets: Float32Array;
+  /** Mean and standard deviation of each channel over the observed values. */
+  channelMean: number[];
+  channelScale: number[];
+  /** Typical size of the PDE residual's terms, so MSE_f is dimensionless. */
+  residualScale: number;
+  parameterName: string;
+  truthParameter: Float64Array | undefined;
+}
+
+export interface DataOptions {
+  /** Fraction of nodes observed (default 0.1). */
+  sample?: number;
+  /** σ of additive measurement noise on the observed field, relative to the field's standard deviation (default 0). */
+  noise?: number;
+  seed?: number;
+}
+
+function residualScaleOf(instance: ProblemInstance, channelMean: number[], channelScale: number[]): number {
+  switch (instance.problem) {
+    case 'langevin':
+      return Math.hypot(channelMean[0]!, channelScale[0]!) || 1;
+    case 'heat':
+      return Math.sqrt(fieldMean(instance.fields.f!.map((v) => v * v))) || 1;
+    case 'rd': {
+      // The reaction 2(kφ_e − φ_h) balances 2φ_h = 1 − φ_n + φ_d on average.
+      return Math.abs(1 - channelMean[0]! + channelMean[1]!) || 1;
+    }
+  }
+}
+
+export function trainingData(instance: ProblemInstance, options: DataOptions = {}): TrainingData {
+  const channels = fieldChannels[instance.problem];
+  const grid = instance.grid;
+  const nodes = gridSize(grid);
+  for (const name of channels) {
+    if (!instance.fields[name]) throw new ProblemError(`the ${instance.problem} data have no field '${name}' to train on`);
+  }
+  if (instance.problem === 'heat' && !instance.fields.f) throw new ProblemError('the heat data have no source field f');
+  const columns = gridCoordinates(grid);
+  const dims = columns.length as 1 | 2;
+  const coordinates = new Float32Array(nodes * dims);
+  for (let i = 0; i < nodes; i++) for (let d = 0; d < dims; d++) coordinates[i * dims + d] = columns[d]![i]!;
+  const bounds = columns.map((c) => [Math.min(...c), Math.max(...c)] as [number, number]);
+  const seed = options.seed ?? 0;
+  const mask = new Float32Array(nodes);
+  const targets = new Float32Array(nodes * channels.length);
+  const channelMean: number[] = [];
+  const channelScale: number[] = [];
+  let observed: Int32Array = new Int32Array(0);
+  channels.forEach((name, c) => {
+    const field = instance.fields[name]!;
+    const scale = fieldStd(field) || 1;
+    const observation = observe(field, { fraction: options.sample ?? 0.1, noise: (options.noise ?? 0) * scale, seed });
+    observed = observation.indices;
+    const values = Array.from(observation.indices, (i) => observation.values[i]!);
+    channelMean.push(fieldMean(values));
+    channelScale.push(fieldStd(values) || 1);
+    for (const i of observation.indices) {
+      mask[i] = 1;
+      targets[i * channels.length + c] = observation.values[i]!;
+    }
+  });
+  const shape = grid.dims === 1 ? [grid.n] : [grid.ny, grid.nx];
+  return {
+    instance,
+    grid,
+    dims,
+    shape,
+    nodes,
+    coordinates,
+    bounds,
+    channels,
+    mask,
+    observed,
+    targets,
+    channelMean,
+    channelScale,
+    residualScale: residualScaleOf(instance, channelMean, channelScale),
+    parameterName: problemParameter[instance.problem],
+    truthParameter: instance.fields[problemParameter[instance.problem]],
+  };
+}

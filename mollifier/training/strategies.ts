@@ -1,0 +1,256 @@
+// The two derivative paths of a training step. Mollified: the model is evaluated on the whole grid and the
+// mollifier layer gives û and every derivative at once on the interior. Autodiff: nested tf.grad at a random
+// batch of collocation nodes per step (batches keep the 3rd- and 4th-order graphs inside memory).
+import { tf, type Tensor, type Tensor2D } from '../backend/tf.js';
+import { Mollifier1d, Mollifier2d, type BoundaryMode } from '../layer/index.js';
+import { derivatives1d, operators2d } from '../autodiff/index.js';
+import type { FieldModel } from '../models/types.js';
+import type { ChromatinConstants } from '../pdes/residuals.js';
+import { deriveSeed, uniformGenerator } from '../pdes/random.js';
+import { cropField, cropGrid } from '../pdes/grid-ops.js';
+import { gridCoordinates, type Grid } from '../pdes/types.js';
+import type { TrainingData } from './data.js';
+import { parameterFromHead, residual, separable, reportedLaplacian, type Terms } from './physics.js';
+
+export interface StepLosses {
+  data: Tensor;
+  pde: Tensor;
+}
+
+export interface Estimates {
+  /** Nodes where the estimates live (the interior the kernel covers). */
+  grid: Grid;
+  separable: Float64Array;
+  direct: Float64Array;
+  /** Predicted field Laplacian (heat: u, rd: φ_d), if the problem has one. */
+  laplacian: Float64Array | undefined;
+  /** Predicted field channels on these nodes. */
+  fields: Float64Array[];
+}
+
+export interface Strategy {
+  losses(): StepLosses;
+  estimates(): Estimates;
+  dispose(): void;
+}
+
+export interface StrategyOptions {
+  family: string;
+  radius: number;
+  boundary: BoundaryMode;
+  constants: ChromatinConstants;
+  seed: number;
+  /** Autodiff: collocation nodes per step. */
+  collocationBatch: number;
+}
+
+function read(t: Tensor): Float64Array {
+  const out = Float64Array.from(t.dataSync());
+  t.dispose();
+  return out;
+}
+
+/** The model's field in data units: mean + scale · network output, per channel. */
+function fieldOf(data: TrainingData, model: FieldModel, x: Tensor2D): { field: Tensor2D; parameter: Tensor } {
+  const out = model.apply(x);
+  const field = tf.add(tf.mul(out.field, tf.tensor1d(data.channelScale)), tf.tensor1d(data.channelMean)) as Tensor2D;
+  return { field, parameter: parameterFromHead(data.instance.problem, tf.reshape(out.parameter, [-1])) };
+}
+
+function trimOf(options: StrategyOptions): number {
+  return options.boundary === 'valid' ? options.radius : 0;
+}
+
+/** Interior node indices (row-major) of the grid after trimming `trim` nodes on every side. */
+function interiorIndices(grid: Grid, trim: number): Int32Array {
+  const all = Int32Array.from({ length: grid.dims === 1 ? grid.n : grid.nx * grid.ny }, (_, i) => i);
+  return Int32Array.from(cropField(Float64Array.from(all), grid, trim));
+}
+
+function dataLoss(data: TrainingData, predicted: Tensor, targets: Tensor, mask: Tensor): Tensor {
+  // predicted and targets [M, C], mask [M, 1]; every channel normalised by its own scale.
+  const scaled = tf.div(tf.sub(predicted, targets), tf.tensor1d(data.channelScale));
+  return tf.div(tf.sum(tf.mul(tf.square(scaled), mask)), tf.mul(tf.sum(mask), data.channels.length));
+}
+
+export function mollifiedStrategy(data: TrainingData, model: FieldModel, options: StrategyOptions): Strategy {
+  const problem = data.instance.problem;
+  const trim = trimOf(options);
+  const common = { family: options.family, radius: options.radius, boundary: options.boundary };
+  const grid = data.grid;
+  const layer =
+    grid.dims === 1
+      ? new Mollifier1d({ ...common, spacing: grid.dt, orders: [0, 1] })
+      : new Mollifier2d({
+          ...common,
+          spacing: [grid.hy, grid.hx],
+          operators: problem === 'heat' ? ['value', 'laplacian'] : ['value', 'dx', 'dy', 'laplacian', 'biharmonic'],
+        });
+  const interior = interiorIndices(grid, trim);
+  const channels = data.channels.length;
+  const pick = (values: Float32Array, width: number) => {
+    const out = new Float32Array(interior.length * width);
+    interior.forEach((node, i) => out.set(values.subarray(node * width, node * width + width), i * width));
+    return out;
+  };
+  const x = tf.keep(tf.tensor2d(data.coordinates, [data.nodes, data.dims]));
+  const targets = tf.keep(tf.tensor2d(pick(data.targets, channels), [interior.length, channels]));
+  const mask = tf.keep(tf.tensor2d(pick(data.mask, 1), [interior.length, 1]));
+  const source = data.instance.fields.f ? tf.keep(tf.tensor1d(pick(Float32Array.from(data.instance.fields.f), 1))) : undefined;
+  const gridShape = [1, ...data.shape];
+
+  const evaluate = () => {
+    const { field, parameter } = fieldOf(data, model, x);
+    const outputs = layer.apply(tf.reshape(field, [...gridShape, channels]));
+    // Each output [1, ...interior, C] → [interior nodes, C]
+    const flat = outputs.map((o) => tf.reshape(o, [interior.length, channels]));
+    const channel = (t: Tensor, c: number) => tf.reshape(tf.slice(t, [0, c], [interior.length, 1]), [-1]);
+    let terms: Terms;
+    if (problem === 'langevin') terms = { problem, v: channel(flat[0]!, 0), dv: channel(flat[1]!, 0) };
+    else if (problem === 'heat') terms = { problem, u: channel(flat[0]!, 0), laplacian: channel(flat[1]!, 0) };
+    else {
+      const [value, dx, dy, laplacian, biharmonic] = flat;
+      terms = {
+        problem,
+        chromatin: {
+          phiN: channel(value!, 0), phiD: channel(value!, 1), dxN: channel(dx!, 0), dyN: channel(dy!, 0), dxD: channel(dx!, 1),
+          dyD: channel(dy!, 1), laplacianN: channel(laplacian!, 0), laplacianD: channel(laplacian!, 1), biharmonicD: channel(biharmonic!, 1),
+        },
+      };
+    }
+    const parameterGrid = tf.reshape(parameter, [...gridShape, 1]);
+    const begin = [0, ...data.shape.map(() => trim), 0];
+    const size = [1, ...data.shape.map((n) => n - 2 * trim), 1];
+    const interiorParameter = tf.reshape(tf.slice(parameterGrid, begin, size), [-1]);
+    return { terms, parameter: interiorParameter, smoothed: flat[0]! };
+  };
+
+  return {
+    losses() {
+      const { terms, parameter, smoothed } = evaluate();
+      const pde = tf.mean(tf.square(tf.div(residual(terms, parameter, source, options.constants), data.residualScale)));
+      return { data: dataLoss(data, smoothed, targets, mask), pde };
+    },
+    estimates() {
+      const result = tf.tidy(() => {
+        const { terms, parameter, smoothed } = evaluate();
+        const laplacian = reportedLaplacian(terms);
+        return { sep: separable(terms, source, options.constants), parameter, laplacian, smoothed };
+      });
+      const smoothed = read(result.smoothed);
+      return {
+        grid: cropGrid(grid, trim),
+        separable: read(result.sep),
+        direct: read(result.parameter),
+        laplacian: result.laplacian ? read(result.laplacian) : undefined,
+        fields: data.channels.map((_, c) => smoothed.filter((_, i) => i % channels === c)),
+      };
+    },
+    dispose() {
+      tf.dispose([x, targets, mask, ...(source ? [source] : [])]);
+      layer.dispose();
+    },
+  };
+}
+
+function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D): Terms {
+  const problem = data.instance.problem;
+  const column = (c: number) => (points: Tensor2D) => tf.slice(fieldOf(data, model, points).field, [0, c], [points.shape[0], 1]) as Tensor2D;
+  const flat = (t: Tensor) => tf.reshape(t, [-1]);
+  if (problem === 'langevin') {
+    const [v, dv] = derivatives1d(column(0), x, [0, 1]);
+    return { problem, v: flat(v!), dv: flat(dv!) };
+  }
+  if (problem === 'heat') {
+    const [u, laplacian] = operators2d(column(0), x, ['value', 'laplacian']);
+    return { problem, u: flat(u!), laplacian: flat(laplacian!) };
+  }
+  const [phiN, dxN, dyN, laplacianN] = operators2d(column(0), x, ['value', 'dx', 'dy', 'laplacian']).map(flat);
+  const [phiD, dxD, dyD, laplacianD, biharmonicD] = operators2d(column(1), x, ['value', 'dx', 'dy', 'laplacian', 'biharmonic']).map(flat);
+  return {
+    problem,
+    chromatin: { phiN: phiN!, phiD: phiD!, dxN: dxN!, dyN: dyN!, dxD: dxD!, dyD: dyD!, laplacianN: laplacianN!, laplacianD: laplacianD!, biharmonicD: biharmonicD! },
+  };
+}
+
+export function autodiffStrategy(data: TrainingData, model: FieldModel, options: StrategyOptions): Strategy {
+  const trim = trimOf(options);
+  const grid = data.grid;
+  const interior = interiorIndices(grid, trim);
+  const batch = Math.min(options.collocationBatch, interior.length);
+  const uniform = uniformGenerator(deriveSeed(options.seed, 'collocation'));
+  const channels = data.channels.length;
+  const coordinatesOf = (nodes: ArrayLike<number>) => {
+    const out = new Float32Array(nodes.length * data.dims);
+    for (let i = 0; i < nodes.length; i++) out.set(data.coordinates.subarray(nodes[i]! * data.dims, nodes[i]! * data.dims + data.dims), i * data.dims);
+    return tf.tensor2d(out, [nodes.length, data.dims]);
+  };
+  const sourceAt = (nodes: ArrayLike<number>) => (data.instance.fields.f ? tf.tensor1d(Float32Array.from(nodes, (n) => data.instance.fields.f![n]!)) : undefined);
+  const observedX = tf.keep(coordinatesOf(data.observed));
+  const observedTargets = tf.keep(
+    tf.tensor2d(Float32Array.from({ length: data.observed.length * channels }, (_, i) => data.targets[data.observed[Math.floor(i / channels)]! * channels + (i % channels)]!), [data.observed.length, channels]),
+  );
+  const ones = tf.keep(tf.ones([data.observed.length, 1]));
+
+  const sampleBatch = (): Int32Array => {
+    // A partial Fisher-Yates draw of `batch` distinct interior nodes.
+    const order = Int32Array.from(interior);
+    for (let i = 0; i < batch; i++) {
+      const j = i + Math.floor(uniform() * (order.length - i));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order.slice(0, batch);
+  };
+
+  return {
+    losses() {
+      const nodes = sampleBatch();
+      const x = coordinatesOf(nodes);
+      const terms = autodiffTerms(data, model, x);
+      const parameter = fieldOf(data, model, x).parameter;
+      const source = sourceAt(nodes);
+      const pde = tf.mean(tf.square(tf.div(residual(terms, parameter, source, options.constants), data.residualScale)));
+      const predicted = fieldOf(data, model, observedX).field;
+      return { data: dataLoss(data, predicted, observedTargets, ones), pde };
+    },
+    estimates() {
+      const parts: { sep: Float64Array[]; direct: Float64Array[]; laplacian: Float64Array[]; fields: Float64Array[][] } = { sep: [], direct: [], laplacian: [], fields: [] };
+      for (let start = 0; start < interior.length; start += batch) {
+        const nodes = interior.subarray(start, Math.min(interior.length, start + batch));
+        const out = tf.tidy(() => {
+          const x = coordinatesOf(nodes);
+          const terms = autodiffTerms(data, model, x);
+          const { field, parameter } = fieldOf(data, model, x);
+          const laplacian = reportedLaplacian(terms);
+          return { sep: separable(terms, sourceAt(nodes), options.constants), parameter, laplacian, field };
+        });
+        parts.sep.push(read(out.sep));
+        parts.direct.push(read(out.parameter));
+        if (out.laplacian) parts.laplacian.push(read(out.laplacian));
+        const field = read(out.field);
+        parts.fields.push(data.channels.map((_, c) => field.filter((_, i) => i % channels === c)));
+      }
+      const join = (arrays: Float64Array[]) => {
+        const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+        let offset = 0;
+        for (const a of arrays) (out.set(a, offset), (offset += a.length));
+        return out;
+      };
+      return {
+        grid: cropGrid(grid, trim),
+        separable: join(parts.sep),
+        direct: join(parts.direct),
+        laplacian: parts.laplacian.length ? join(parts.laplacian) : undefined,
+        fields: data.channels.map((_, c) => join(parts.fields.map((f) => f[c]!))),
+      };
+    },
+    dispose() {
+      tf.dispose([observedX, observedTargets, ones]);
+    },
+  };
+}
+
+/** Coordinates of the estimate nodes, for writing fields. */
+export function estimateCoordinates(grid: Grid): Float64Array[] {
+  return gridCoordinates(grid);
+}

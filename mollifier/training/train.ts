@@ -1,0 +1,144 @@
+// One training job: a base model with a mollified or autodiff PDE loss, Adam with cosine decay, progress
+// through a callback, divergence detection, and the direct and separable estimates at the end.
+import { tf } from '../backend/tf.js';
+import type { BoundaryMode } from '../layer/index.js';
+import type { FieldModel } from '../models/types.js';
+import { chromatinDefaults, type ChromatinConstants } from '../pdes/residuals.js';
+import type { TrainingData } from './data.js';
+import { learningRate, scheduleDefaults } from './schedule.js';
+import { autodiffStrategy, mollifiedStrategy, type Estimates } from './strategies.js';
+
+export const derivativeMethods = ['mollifier', 'autodiff'] as const;
+export type DerivativeMethod = (typeof derivativeMethods)[number];
+
+export interface TrainOptions {
+  derivatives: DerivativeMethod;
+  epochs: number;
+  /** lr0 (default 1e-3); decays to lrMin after the constant fraction. */
+  lr?: number;
+  lrMin?: number;
+  constantFraction?: number;
+  /** Weight of MSE_f against MSE_u (default 1). */
+  pdeWeight?: number;
+  family?: string;
+  radius?: number;
+  boundary?: BoundaryMode;
+  constants?: ChromatinConstants;
+  /** Autodiff collocation nodes per step (default 1024 for orders ≤ 2, 256 for the 4th-order rd). */
+  collocationBatch?: number;
+  seed?: number;
+  /** Called every `progressEvery` epochs and at the end. */
+  onProgress?: (progress: TrainProgress) => void;
+  progressEvery?: number;
+  /** A loss above this many times the first one, or a non-finite one, ends the job as diverged (default 1e6). */
+  divergenceFactor?: number;
+}
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  lossData: number;
+  lossPde: number;
+  lr: number;
+  /** Epochs per second so far. */
+  rate: number;
+}
+
+export interface TrainOutcome {
+  status: 'completed' | 'diverged';
+  reason?: string;
+  epochs: number;
+  lossData: number;
+  lossPde: number;
+  timeSeconds: number;
+  /** tf.profile peakBytes of one training step: all live tensor bytes at the step's peak. */
+  peakBytes: number;
+  estimates: Estimates | undefined;
+}
+
+export async function train(data: TrainingData, model: FieldModel, options: TrainOptions): Promise<TrainOutcome> {
+  const epochs = options.epochs;
+  const boundary: BoundaryMode = options.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
+  const radius = options.radius ?? 4;
+  const strategyOptions = {
+    family: options.family ?? 'bump',
+    radius,
+    boundary,
+    constants: options.constants ?? chromatinDefaults,
+    seed: options.seed ?? 0,
+    collocationBatch: options.collocationBatch ?? (data.instance.problem === 'rd' ? 256 : 1024),
+  };
+  const strategy = options.derivatives === 'mollifier' ? mollifiedStrategy(data, model, strategyOptions) : autodiffStrategy(data, model, strategyOptions);
+  const schedule = {
+    initial: options.lr ?? scheduleDefaults.initial,
+    minimum: options.lrMin ?? scheduleDefaults.minimum,
+    constantFraction: options.constantFraction ?? scheduleDefaults.constantFraction,
+    total: epochs,
+  };
+  const optimizer = tf.train.adam(schedule.initial, 0.9, 0.999, 1e-8);
+  const pdeWeight = options.pdeWeight ?? 1;
+  const every = Math.max(1, options.progressEvery ?? Math.ceil(epochs / 50));
+  const divergence = options.divergenceFactor ?? 1e6;
+  let lossData = NaN;
+  let lossPde = NaN;
+  let firstLoss = NaN;
+  let status: TrainOutcome['status'] = 'completed';
+  let reason: string | undefined;
+  const started = performance.now();
+  let epoch = 0;
+  try {
+    for (; epoch < epochs; epoch++) {
+      const lr = learningRate(epoch, schedule);
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      let parts: [number, number] = [NaN, NaN];
+      const total = optimizer.minimize(
+        () => {
+          const { data: d, pde } = strategy.losses();
+          parts = [d.dataSync()[0]!, pde.dataSync()[0]!];
+          return tf.add(d, tf.mul(pde, pdeWeight)) as tf.Scalar;
+        },
+        true,
+        model.variables,
+      );
+      const loss = total!.dataSync()[0]!;
+      total!.dispose();
+      [lossData, lossPde] = parts;
+      if (epoch === 0) firstLoss = loss;
+      if (!Number.isFinite(loss)) {
+        status = 'diverged';
+        reason = `loss became ${loss} at epoch ${epoch + 1} (data ${lossData}, pde ${lossPde})`;
+        break;
+      }
+      if (loss > divergence * Math.max(firstLoss, 1e-12)) {
+        status = 'diverged';
+        reason = `loss ${loss.toExponential(3)} at epoch ${epoch + 1} exceeds ${divergence} × the first loss ${firstLoss.toExponential(3)}`;
+        break;
+      }
+      if (options.onProgress && ((epoch + 1) % every === 0 || epoch + 1 === epochs)) {
+        const seconds = (performance.now() - started) / 1000;
+        options.onProgress({ epoch: epoch + 1, epochs, loss, lossData, lossPde, lr, rate: (epoch + 1) / Math.max(seconds, 1e-9) });
+      }
+    }
+    const timeSeconds = (performance.now() - started) / 1000;
+    let peakBytes = NaN;
+    let estimates: Estimates | undefined;
+    if (status === 'completed') {
+      // One extra, untimed step under the profiler: the peak of all live tensor bytes (weights, optimiser
+      // state and data included) during a training step.
+      const profile = await tf.profile(() => {
+        const value = optimizer.minimize(() => {
+          const { data: d, pde } = strategy.losses();
+          return tf.add(d, tf.mul(pde, pdeWeight)) as tf.Scalar;
+        }, true, model.variables);
+        value?.dispose();
+      });
+      peakBytes = profile.peakBytes;
+      estimates = strategy.estimates();
+    }
+    return { status, ...(reason ? { reason } : {}), epochs: epoch, lossData, lossPde, timeSeconds, peakBytes, estimates };
+  } finally {
+    optimizer.dispose();
+    strategy.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend, tf } from '../mollifier/backend/index.js';
+import { simulateProblem } from '../mollifier/pdes/simulate.js';
+import { learningRate, train, trainingData } from '../mollifier/training/index.js';
+import { mlpFieldModel } from './support/mlp-field-model.js';
+
+await initBackend({ log: false });
+
+test('learning rate: constant for the first 10 %, then cosine down to lr_min', () => {
+  const options = { initial: 1e-3, minimum: 1e-5, total: 100, constantFraction: 0.1 };
+  assert.equal(learningRate(0, options), 1e-3);
+  assert.equal(learningRate(9, options), 1e-3);
+  assert.equal(learningRate(10, options), 1e-3);
+  assert.ok(Math.abs(learningRate(55, options) - (1e-5 + 0.5 * (1e-3 - 1e-5))) < 1e-12);
+  assert.ok(Math.abs(learningRate(100, options) - 1e-5) < 1e-15);
+  for (let t = 11; t <= 100; t++) assert.ok(learningRate(t, options) <= learningRate(t - 1, options));
+});
+
+function tinyHeat(seed: number) {
+  const instance = simulateProblem('heat', { case: 'smooth', grid: 16 });
+  const data = trainingData(instance, { sample: 0.3, seed });
+  return { data, model: mlpFieldModel(2, 1, data.bounds, seed, 16, 2) };
+}
+
+test('a tiny mollified heat job: the loss falls 10× within seconds', async () => {
+  const { data, model } = tinyHeat(1);
+  const losses: number[] = [];
+  const outcome = await train(data, model, { derivatives: 'mollifier', epochs: 150, radius: 2, lr: 3e-3, progressEvery: 1, onProgress: (p) => losses.push(p.loss) });
+  assert.equal(outcome.status, 'completed');
+  assert.ok(losses[losses.length - 1]! * 10 <= losses[0]!, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
+  assert.equal(outcome.estimates!.separable.length, 12 * 12);
+  assert.ok(outcome.peakBytes > 0);
+  model.dispose();
+});
+
+test('the same seed gives the same losses and estimates; tensors do not leak across jobs', async () => {
+  const run = async (seed: number) => {
+    const { data, model } = tinyHeat(seed);
+    const outcome = await train(data, model, { derivatives: 'mollifier', epochs: 20, radius: 2, seed });
+    model.dispose();
+    return outcome;
+  };
+  const before = tf.memory().numTensors;
+  const a = await run(3);
+  const b = await run(3);
+  const c = await run(4);
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(a.lossData, b.lossData);
+  assert.deepEqual(a.estimates!.direct, b.estimates!.direct);
+  assert.notEqual(a.lossData, c.lossData);
+});
+
+test('the autodiff path trains on collocation batches and gives estimates on the same nodes', async () => {
+  const { data, model } = tinyHeat(2);
+  const outcome = await train(data, model, { derivatives: 'autodiff', epochs: 5, radius: 2, collocationBatch: 64 });
+  assert.equal(outcome.status, 'completed');
+  assert.equal(outcome.estimates!.separable.length, 12 * 12);
+  assert.ok(Number.isFinite(outcome.lossPde));
+  model.dispose();
+});
+
+test('divergence ends the job with status diverged and the reason', async () => {
+  const { data, model } = tinyHeat(5);
+  const outcome = await train(data, model, { derivatives: 'mollifier', epochs: 200, radius: 2, lr: 1e3, divergenceFactor: 10 });
+  assert.equal(outcome.status, 'diverged');
+  assert.match(outcome.reason!, /loss (became|.* exceeds)/);
+  assert.equal(outcome.estimates, undefined);
+  model.dispose();
+});
