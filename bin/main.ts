@@ -4,10 +4,11 @@ import { registerKernelCommand } from './commands/kernel.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerEstimateCommand } from './commands/estimate.js';
+import { registerTrainCommand } from './commands/train.js';
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
-const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError']);
+const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError']);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`mollifier: ${message}\n`);
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
   registerKernelCommand(program);
   registerSimulateCommand(program);
   registerEstimateCommand(program);
+  registerTrainCommand(program);
   registerBenchCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,7 +1,7 @@
 // One training job: a base model with a mollified or autodiff PDE loss, Adam with cosine decay, progress
 // through a callback, divergence detection, and the direct and separable estimates at the end.
 import { tf } from '../backend/tf.js';
-import type { BoundaryMode } from '../layer/index.js';
+import { assertAxisFits, type BoundaryMode } from '../layer/index.js';
 import type { FieldModel } from '../models/types.js';
 import { chromatinDefaults, type ChromatinConstants } from '../pdes/residuals.js';
 import type { TrainingData } from './data.js';
@@ -61,6 +61,9 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
   const epochs = options.epochs;
   const boundary: BoundaryMode = options.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
   const radius = options.radius ?? 4;
+  // Fail before any tensor exists: a kernel wider than the grid would otherwise throw mid-step.
+  const axes = data.grid.dims === 1 ? [['length', data.grid.n]] : [['rows (y)', data.grid.ny], ['columns (x)', data.grid.nx]];
+  for (const [name, size] of axes as Array<[string, number]>) assertAxisFits(size, radius, boundary, name);
   const strategyOptions = {
     family: options.family ?? 'bump',
     radius,

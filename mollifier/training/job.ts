@@ -1,0 +1,232 @@
+// One training job as data in, result out: what `mollifier train` runs and what a sweep's worker runs.
+// A job is plain options (validated), never code.
+import { createRequire } from 'node:module';
+import { tf } from '../backend/tf.js';
+import { initBackend } from '../backend/index.js';
+import { assertBoundaryMode, type BoundaryMode } from '../layer/index.js';
+import { assertKernelFamily } from '../kernels/index.js';
+import { createModel } from '../models/index.js';
+import { modelNames, modelPresets, type ModelName, type ModelPreset } from '../models/types.js';
+import { readComsolField, readInstance, readParamField } from '../io/index.js';
+import { simulateProblem } from '../pdes/simulate.js';
+import { spectralLaplacian } from '../pdes/spectral.js';
+import { cropField } from '../pdes/grid-ops.js';
+import { logger } from '../log.js';
+import { chromatinDefaults } from '../pdes/residuals.js';
+import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
+import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
+import { assertFraction } from '../pdes/observation.js';
+import { trainingData, type TrainingData } from './data.js';
+import { derivativeMethods, train, type DerivativeMethod, type TrainProgress } from './train.js';
+
+export interface JobConfig {
+  pde: ProblemName;
+  model: ModelName;
+  derivatives: DerivativeMethod;
+  family: string;
+  radius: number;
+  boundary?: BoundaryMode | undefined;
+  /** Parameter case of the simulated data (ignored with data files). */
+  case?: string | undefined;
+  /** Noise level σ of the case (langevin white/varying-noisy, heat noisy). */
+  noise?: number | undefined;
+  /** Additive measurement noise on the observed field, relative to its standard deviation. */
+  obsNoise: number;
+  grid?: number | undefined;
+  /** rd: k of the constant case, the scale of the others. */
+  k?: number | undefined;
+  /** Fraction of nodes observed. */
+  sample: number;
+  epochs: number;
+  lr: number;
+  seed: number;
+  preset: ModelPreset;
+  /** Which estimate the metrics score: the separable one (default, as the paper) or the λ-head. */
+  estimate: 'separable' | 'direct';
+  paramField?: string | undefined;
+  data?: string | undefined;
+  phiN?: string | undefined;
+  phiD?: string | undefined;
+}
+
+/** CPU-scale defaults per problem [choice]: a useful result on a 2-core machine in a few minutes. */
+export const jobDefaults: Record<ProblemName, { case: string; grid: number; epochs: number }> = {
+  langevin: { case: 'varying', grid: 1001, epochs: 3000 },
+  heat: { case: 'smooth', grid: 48, epochs: 3000 },
+  rd: { case: 'constant', grid: 64, epochs: 2000 },
+};
+
+export interface JobResult {
+  config: JobConfig;
+  status: 'completed' | 'diverged' | 'failed';
+  reason?: string;
+  metrics: (JobMetrics & { estimate: string; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'> }) | null;
+  model: Record<string, number | string | boolean>;
+  fields: {
+    grid: Grid;
+    /** Coordinates of the estimate nodes: t, or x and y. */
+    coordinates: number[][];
+    parameter: number[];
+    parameter_direct: number[];
+    parameter_true: number[] | null;
+    field: Record<string, number[]>;
+    laplacian: number[] | null;
+  } | null;
+}
+
+function choose<T extends string>(name: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) throw new ProblemError(`${name} '${value}' is not one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+/** Check a job's options; every message names the bad value. */
+export function validateJob(config: JobConfig): JobConfig {
+  choose('pde', config.pde, problemNames);
+  choose('model', config.model, modelNames);
+  choose('derivatives', config.derivatives, derivativeMethods);
+  choose('preset', config.preset, modelPresets);
+  choose('estimate', config.estimate, ['separable', 'direct'] as const);
+  assertKernelFamily(config.family);
+  if (config.boundary !== undefined) assertBoundaryMode(config.boundary);
+  if (!Number.isInteger(config.epochs) || config.epochs <= 0) throw new ProblemError(`epochs ${config.epochs} must be an integer > 0`);
+  if (!Number.isInteger(config.radius) || config.radius < 1) throw new ProblemError(`radius ${config.radius} must be an integer ≥ 1`);
+  assertFraction(config.sample);
+  if (!(config.lr > 0)) throw new ProblemError(`lr ${config.lr} must be > 0`);
+  if (!(config.obsNoise >= 0)) throw new ProblemError(`measurement noise ${config.obsNoise} must be ≥ 0`);
+  const fromFiles = config.data !== undefined || config.phiN !== undefined || config.phiD !== undefined;
+  if (fromFiles && config.paramField) throw new ProblemError('--param-field makes simulated data; it cannot go with --data or --phi-n/--phi-d');
+  if ((config.phiN === undefined) !== (config.phiD === undefined)) throw new ProblemError('--phi-n and --phi-d go together');
+  if (config.phiN !== undefined && config.pde !== 'rd') throw new ProblemError(`--phi-n/--phi-d are reaction-diffusion fields, not ${config.pde}`);
+  return config;
+}
+
+function loadInstance(config: JobConfig): ProblemInstance {
+  if (config.data) {
+    const instance = readInstance(config.data);
+    if (instance.problem !== config.pde) throw new ProblemError(`${config.data} holds a ${instance.problem} instance, not ${config.pde}`);
+    return instance;
+  }
+  if (config.phiN && config.phiD) {
+    const phiN = readComsolField(config.phiN);
+    const phiD = readComsolField(config.phiD, { periodicEdge: phiN.droppedPeriodicEdge ? 'drop' : 'keep' });
+    if (phiN.grid.nx !== phiD.grid.nx || phiN.grid.ny !== phiD.grid.ny) throw new ProblemError(`${config.phiD}: its grid does not match ${config.phiN}`);
+    return { problem: 'rd', case: 'comsol', grid: phiN.grid, fields: { phi_n: phiN.values, phi_d: phiD.values }, parameters: {}, seed: 0 };
+  }
+  const defaults = jobDefaults[config.pde];
+  return simulateProblem(config.pde, {
+    ...(config.paramField ? { paramField: readParamField(config.paramField, config.pde) } : { case: config.case ?? defaults.case, grid: config.grid ?? defaults.grid }),
+    ...(config.noise !== undefined ? { noise: config.noise } : {}),
+    ...(config.k !== undefined ? { k: config.k } : {}),
+    seed: config.seed,
+  });
+}
+
+/** The true Laplacian of the observed field on the estimate nodes: heat −f/D; rd Δφ_d (spectral, periodic data). */
+function trueLaplacian(data: TrainingData, trim: number): Float64Array | undefined {
+  const { instance, grid } = data;
+  if (instance.problem === 'heat' && instance.fields.D) {
+    return cropField(instance.fields.f!.map((f, i) => -f / instance.fields.D![i]!), grid, trim);
+  }
+  if (instance.problem === 'rd' && grid.dims === 2 && grid.periodic) {
+    return cropField(spectralLaplacian(instance.fields.phi_d!, grid.nx, grid.ny, grid.nx * grid.hx, grid.ny * grid.hy), grid, trim);
+  }
+  return undefined;
+}
+
+function versions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const version = (name: string) => {
+    try {
+      return (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      return 'unknown';
+    }
+  };
+  return { node: process.version, tfjs: version('@tensorflow/tfjs-core') };
+}
+
+export interface RunJobOptions {
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+export async function runJob(config: JobConfig, options: RunJobOptions = {}): Promise<JobResult> {
+  validateJob(config);
+  const backend = await initBackend();
+  const instance = loadInstance(config);
+  const data = trainingData(instance, { sample: config.sample, noise: config.obsNoise, seed: config.seed });
+  const model = createModel(config.model, {
+    inputDim: data.dims,
+    fieldChannels: data.channels.length,
+    preset: config.preset,
+    seed: config.seed,
+    bounds: data.bounds,
+  });
+  const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
+  const trim = boundary === 'valid' ? config.radius : 0;
+  const before = tf.memory().numTensors;
+  try {
+    const outcome = await train(data, model, {
+      derivatives: config.derivatives,
+      epochs: config.epochs,
+      lr: config.lr,
+      family: config.family,
+      radius: config.radius,
+      boundary,
+      constants: chromatinDefaults,
+      seed: config.seed,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const base = { config, model: { ...model.description } };
+    if (outcome.status !== 'completed' || !outcome.estimates) {
+      return { ...base, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), metrics: null, fields: null };
+    }
+    const e = outcome.estimates;
+    const kernel = { family: config.family, radius: config.radius, boundary };
+    const truth = data.truthParameter ? cropField(data.truthParameter, data.grid, trim) : undefined;
+    const truthSmoothed = data.truthParameter ? smoothField(data.truthParameter, data.grid, kernel).values : undefined;
+    const laplacianTrue = trueLaplacian(data, trim);
+    const scored = config.estimate === 'separable' ? e.separable : e.direct;
+    const common = {
+      grid: e.grid,
+      paramTrue: truth ?? new Float64Array(scored.length).fill(NaN),
+      paramTrueSmoothed: truthSmoothed ?? null,
+      kernel,
+    };
+    const metrics = jobMetrics({
+      ...common,
+      paramPred: scored,
+      laplacianTrue: laplacianTrue ?? null,
+      laplacianPred: e.laplacian ?? null,
+      lossData: outcome.lossData,
+      lossPde: outcome.lossPde,
+      timeSeconds: outcome.timeSeconds,
+      peakBytes: outcome.peakBytes,
+      rssBytes: process.resourceUsage().maxRSS * 1024,
+      backend: backend.name,
+      versions: versions(),
+    });
+    const direct = jobMetrics({ ...common, paramPred: e.direct });
+    return {
+      ...base,
+      status: 'completed',
+      metrics: {
+        ...metrics,
+        estimate: config.estimate,
+        direct: { param_corr: direct.param_corr, param_corr_smoothed: direct.param_corr_smoothed, param_mean: direct.param_mean, param_mean_rel_err: direct.param_mean_rel_err },
+      },
+      fields: {
+        grid: e.grid,
+        coordinates: gridCoordinates(e.grid).map((c) => Array.from(c)),
+        parameter: Array.from(e.separable),
+        parameter_direct: Array.from(e.direct),
+        parameter_true: truth ? Array.from(truth) : null,
+        field: Object.fromEntries(data.channels.map((name, c) => [name, Array.from(e.fields[c]!)])),
+        laplacian: e.laplacian ? Array.from(e.laplacian) : null,
+      },
+    };
+  } finally {
+    model.dispose();
+    const leaked = tf.memory().numTensors - before;
+    if (leaked > 0) logger().warn({ leaked }, `a training job left ${leaked} tensors behind`);
+  }
+}

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../bin/mollifier', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'mollifier-train-'));
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('train writes result.json with config, status, metrics and fields', () => {
+  const out = join(work, 'heat.json');
+  const { code, stderr } = run('train', '--pde', 'heat', '--grid', '12', '--radius', '2', '--epochs', '5', '--seed', '1', '--out', out);
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as {
+    config: { pde: string; epochs: number };
+    status: string;
+    metrics: Record<string, unknown>;
+    fields: { parameter: number[]; field: Record<string, number[]>; laplacian: number[] };
+  };
+  assert.equal(result.status, 'completed');
+  assert.equal(result.config.epochs, 5);
+  for (const key of ['param_corr', 'param_corr_smoothed', 'param_mean', 'param_mean_rel_err', 'param_std_ratio', 'laplacian_corr', 'loss_data', 'loss_pde', 'time_s', 'peak_bytes', 'rss_bytes', 'backend', 'versions']) {
+    assert.ok(key in result.metrics, key);
+  }
+  assert.equal(result.fields.parameter.length, 8 * 8);
+  assert.equal(result.fields.field.u!.length, 8 * 8);
+  assert.equal(result.fields.laplacian.length, 8 * 8);
+});
+
+test('bad train input exits 2 with the reason and writes nothing', () => {
+  const out = join(work, 'never.json');
+  const cases: Array<[string[], RegExp]> = [
+    [['--pde', 'wave'], /--pde must be one of langevin, heat, rd, got 'wave'/],
+    [['--pde', 'heat', '--model', 'transformer'], /--model must be one of pinn, piratenet, pinnsformer, got 'transformer'/],
+    [['--pde', 'heat', '--epochs', '0'], /epochs 0 must be an integer > 0/],
+    [['--pde', 'heat', '--epochs', '-3'], /epochs -3 must be an integer > 0/],
+    [['--pde', 'heat', '--sample', '0'], /sample fraction 0 must be in \(0, 1\]/],
+    [['--pde', 'heat', '--sample', '1.2'], /sample fraction 1.2 must be in \(0, 1\]/],
+    [['--pde', 'heat', '--grid', '10', '--radius', '6', '--epochs', '2'], /too few for radius 6/],
+    [['--pde', 'heat', '--family', 'gauss'], /unknown kernel family 'gauss'/],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stderr } = run('train', ...args, '--out', out);
+    assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, message);
+    assert.equal(existsSync(out), false);
+  }
+});
