@@ -1,5 +1,6 @@
 // The base architectures behind one factory. Each model is pointwise, has a field head (fieldChannels
 // outputs) and a parameter head (1 output), and is differentiable to any order in its input and weights.
+import { tf } from '../backend/tf.js';
 import { ModelError } from './common.js';
 import { createPinn, type PinnOptions } from './pinn.js';
 import { createPirateNet, type PirateNetOptions } from './piratenet.js';
@@ -13,17 +14,44 @@ export function isModelName(value: unknown): value is ModelName {
   return typeof value === 'string' && (modelNames as readonly string[]).includes(value);
 }
 
+// The last layer's weights that produce the field channels: all of PirateNet's factorised field head, the
+// first fieldChannels columns of the shared output kernel elsewhere.
+const fieldHeadWeights: Record<ModelName, { variable: string; columnsOnly: boolean }> = {
+  pinn: { variable: 'output/kernel', columnsOnly: true },
+  piratenet: { variable: 'fieldHead/direction', columnsOnly: false },
+  pinnsformer: { variable: 'head2/kernel', columnsOnly: true },
+};
+
+function scaleFieldHead(model: FieldModel & { variableNames: readonly string[] }, fieldChannels: number, factor: number): void {
+  const head = fieldHeadWeights[model.name];
+  const variable = model.variables[model.variableNames.indexOf(head.variable)];
+  if (!variable) throw new ModelError(`model ${model.name} has no variable ${head.variable}`);
+  tf.tidy(() => {
+    const columns = variable.shape[variable.shape.length - 1]!;
+    const mask = Float32Array.from({ length: columns }, (_, c) => (!head.columnsOnly || c < fieldChannels ? factor : 1));
+    variable.assign(tf.mul(variable, tf.tensor1d(mask)));
+  });
+}
+
 export function createModel(name: ModelName | string, options: AnyModelOptions): FieldModel {
+  let model: FieldModel & { variableNames: readonly string[] };
   switch (name) {
     case 'pinn':
-      return createPinn(options);
+      model = createPinn(options);
+      break;
     case 'piratenet':
-      return createPirateNet(options);
+      model = createPirateNet(options);
+      break;
     case 'pinnsformer':
-      return createPinnsFormer(options);
+      model = createPinnsFormer(options);
+      break;
     default:
       throw new ModelError(`unknown model '${String(name)}' (expected one of ${modelNames.join(', ')})`);
   }
+  const factor = options.fieldHeadScale ?? 1;
+  if (!(factor > 0)) throw new ModelError(`fieldHeadScale ${factor} must be > 0`);
+  if (factor !== 1) scaleFieldHead(model, options.fieldChannels, factor);
+  return model;
 }
 
 export { ModelError, ridgeLeastSquares } from './common.js';

@@ -30,6 +30,12 @@ export interface ModelOptions {
   /** Seed of every random initialisation. */
   seed?: number;
   /**
+   * Multiplies the field head's initial weights [choice: 1 here, the trainer's default 0.1]. A random field's
+   * Laplacian is O(10²-10³) at start; a small initial field keeps the PDE term from driving the parameter to a
+   * degenerate value in the first steps (SCIENCE.md §5).
+   */
+  fieldHeadScale?: number;
+  /**
    * Coordinates are scaled to [-1, 1] with these bounds before the network sees them ([min, max] per input
    * dimension); default [[0, 1]] per dimension.
    */

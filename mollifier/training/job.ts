@@ -6,7 +6,7 @@ import { initBackend } from '../backend/index.js';
 import { assertBoundaryMode, type BoundaryMode } from '../layer/index.js';
 import { assertKernelFamily } from '../kernels/index.js';
 import { createModel } from '../models/index.js';
-import { modelNames, modelPresets, type ModelName, type ModelPreset } from '../models/types.js';
+import { modelNames, modelPresets, type FieldModel, type ModelName, type ModelPreset } from '../models/types.js';
 import { readComsolField, readInstance, readParamField } from '../io/index.js';
 import { simulateProblem } from '../pdes/simulate.js';
 import { spectralLaplacian } from '../pdes/spectral.js';
@@ -145,6 +145,18 @@ function versions(): Record<string, string> {
   return { node: process.version, tfjs: version('@tensorflow/tfjs-core') };
 }
 
+/** PirateNet's physics-informed start: fit its output layer to the observed field (in the trainer's units). */
+function initialiseFromObservations(model: FieldModel, data: TrainingData): void {
+  const channels = data.channels.length;
+  const points = new Float32Array(data.observed.length * data.dims);
+  const targets = new Float32Array(data.observed.length * channels);
+  data.observed.forEach((node, i) => {
+    points.set(data.coordinates.subarray(node * data.dims, node * data.dims + data.dims), i * data.dims);
+    for (let c = 0; c < channels; c++) targets[i * channels + c] = (data.targets[node * channels + c]! - data.channelMean[c]!) / data.channelScale[c]!;
+  });
+  tf.tidy(() => model.initialise!(tf.tensor2d(points, [data.observed.length, data.dims]), tf.tensor2d(targets, [data.observed.length, channels])));
+}
+
 export interface RunJobOptions {
   onProgress?: (progress: TrainProgress) => void;
 }
@@ -161,6 +173,7 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
     seed: config.seed,
     bounds: data.bounds,
   });
+  if (model.initialise) initialiseFromObservations(model, data);
   const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
   const trim = boundary === 'valid' ? config.radius : 0;
   const before = tf.memory().numTensors;
