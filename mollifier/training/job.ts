@@ -56,6 +56,9 @@ export const jobDefaults: Record<ProblemName, { case: string; grid: number; epoc
   rd: { case: 'constant', grid: 64, epochs: 2000 },
 };
 
+/** [choice] The field head's initial weights are scaled by this (SCIENCE.md §5 pitfall). */
+export const initialFieldHeadScale = 0.1;
+
 export interface JobResult {
   config: JobConfig;
   status: 'completed' | 'diverged' | 'failed';
@@ -172,6 +175,7 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
     preset: config.preset,
     seed: config.seed,
     bounds: data.bounds,
+    fieldHeadScale: initialFieldHeadScale,
   });
   if (model.initialise) initialiseFromObservations(model, data);
   const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
