@@ -30,3 +30,14 @@ export function parseChoice<T extends string>(name: string, choices: readonly T[
 export function parseIntegerList(name: string): (value: string) => number[] {
   return (value) => value.split(',').map((part) => parseInteger(name)(part.trim()));
 }
+
+/** Two positive numbers `min,max` with min ≤ max. */
+export function parseBand(name: string): (value: string) => [number, number] {
+  return (value) => {
+    const parts = value.split(',').map((v) => Number(v.trim()));
+    if (parts.length !== 2 || parts.some((v) => !Number.isFinite(v) || !(v > 0)) || parts[0]! > parts[1]!) {
+      throw new InvalidArgumentError(`${name} must be two positive numbers min,max with min ≤ max, got '${value}'`);
+    }
+    return parts as [number, number];
+  };
+}

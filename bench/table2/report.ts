@@ -100,9 +100,14 @@ export interface Ratio {
 export function ratios(groups: readonly Table2Group[], problem: ProblemName, model: string): { time: Ratio; memory: Ratio } {
   const autodiff = find(groups, problem, table2Columns.find((c) => c.model === model && c.derivatives === 'autodiff')!.name);
   const mollified = find(groups, problem, table2Columns.find((c) => c.model === model && c.derivatives === 'mollifier')!.name);
+  // Time per training step: the rd autodiff columns run fewer steps than the mollified ones (plan.ts).
+  const perEpoch = (group: Table2Group | undefined) => {
+    const values = group?.completed.map((r) => (r.metrics!.time_s ?? NaN) / r.config.epochs).filter((v) => Number.isFinite(v)) ?? [];
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  };
   const of = (key: 'time_s' | 'peak_bytes'): Ratio => {
-    const a = autodiff?.metrics[key].mean ?? null;
-    const m = mollified?.metrics[key].mean ?? null;
+    const a = key === 'time_s' ? perEpoch(autodiff) : (autodiff?.metrics[key].mean ?? null);
+    const m = key === 'time_s' ? perEpoch(mollified) : (mollified?.metrics[key].mean ?? null);
     if (a !== null && m !== null && m > 0) return { value: a / m, lowerBound: false, note: '' };
     if (!autodiff || !mollified) return { value: null, lowerBound: false, note: 'not run' };
     if (m === null) return { value: null, lowerBound: false, note: 'mollified runs failed' };
@@ -228,7 +233,7 @@ function mainTable(groups: readonly Table2Group[]): string[] {
 }
 
 function ratioTable(groups: readonly Table2Group[]): string[] {
-  const lines = ['| PDE | model | time autodiff/mollified | peak memory autodiff/mollified | paper time | paper memory |', '|---|---|---|---|---|---|'];
+  const lines = ['| PDE | model | time per step autodiff/mollified | peak memory autodiff/mollified | paper time | paper memory |', '|---|---|---|---|---|---|'];
   for (const problem of problemOrder) {
     for (const [index, model] of (['pinn', 'piratenet', 'pinnsformer'] as const).entries()) {
       const columns = table2Columns.filter((c) => c.model === model);
@@ -317,19 +322,26 @@ export function table2Markdown(records: readonly Table2Record[], meta: ReportMet
     '',
     '## Plan',
     '',
-    'Six columns (base model × derivatives by nested autodiff, or by the mollifier layer "+M") on three problems. A column of a problem is one group: run i uses seed i and the parameter level i mod 3, so five runs span three true parameter means (what "mean corr" needs, docs/metrics.md) and level 1 is the paper\'s case itself. Every job of a problem has the same epochs, grid and kernel, autodiff or not; the estimate scored is the separable one, the CPU preset of each model, Adam with lr 1e-3 and cosine decay.',
+    'Six columns (base model × derivatives by nested autodiff, or by the mollifier layer "+M") on three problems. A column of a problem is one group: run i uses seed i and the parameter level i mod 3, so five runs span three true parameter means (what "mean corr" needs, docs/metrics.md) and level 1 is the paper\'s case itself. Every job of a problem has the same grid, kernel and settings, autodiff or not; the estimate scored is the separable one, the CPU preset of each model, Adam with cosine decay.',
     '',
     ...planSection(records),
     '',
+    'Choices behind the plan (each is a `mollifier train` option; measured reasons in docs/training.md):',
+    '',
+    '- **Every node observed** (sample 1): the paper\'s own Table 2 setting ("for the initial testing ... Ω_u = Ω", then 10 % sampling as a check). `bench table2 --sample 0.1` runs the 10 % version.',
+    '- **Heat: PDE warm-up 0.3 and a low Fourier band** (PINN: 4 frequencies in [0.5π, π] on [-1, 1] coordinates; the training defaults of heat). With SCIENCE.md\'s [π, 10π] × 16 band and no warm-up, D correlated ≈ 0 with the truth.',
+    '- **Reaction-diffusion at interface length l = 0.15** instead of the paper\'s 0.03. At l = 0.03 the interfaces are thinner than this 64² grid (h = 0.156): even the separable estimate from the *exact* simulated fields correlates only 0.26 with k, so no network can do better. At l = 0.15 the same exact-data estimate reaches 0.89 (radius 4), and the 4th-order term is still what shapes the patterns. rd jobs use lr 2e-3 and PDE warm-up 0.3.',
+    '- **rd autodiff columns run 10 steps of 64 collocation nodes** (the most that fits: 1.6-2.3 GB per step; 3-7 s per step here). The full 400 steps would take 20-45 min per run, 15 runs: beyond this machine. Their time and memory per step are measured; **their accuracy cells are not comparable** with the mollified columns\' 400 full-grid steps.',
+    '',
     '## Table 2: ours (mean ± sample std over runs) and the paper\'s',
     '',
-    'Times are training wall time per run on this CPU; the paper\'s are on K80 GPUs at the paper\'s sizes (1000 epochs for Langevin and heat, 500 for reaction-diffusion, larger networks), so only ratios compare. Memory: ours is `tf.profile` peak tensor bytes of one training step, the paper\'s `torch.cuda.max_memory_allocated` (docs/metrics.md). "corr vs smoothed truth" (param_corr_smoothed) has no paper counterpart. A cell of a column whose runs all failed says why.',
+    'Times are training wall time per run on this CPU; the paper\'s are on K80 GPUs at the paper\'s sizes (1000 epochs for Langevin and heat, 500 for reaction-diffusion, larger networks), so only ratios compare. Memory: ours is the peak of live tensor bytes during one training step (mollifier/backend/peak-memory.ts), the paper\'s `torch.cuda.max_memory_allocated` (docs/metrics.md). "corr vs smoothed truth" (param_corr_smoothed) has no paper counterpart. A cell of a column whose runs all failed says why.',
     '',
     ...mainTable(groups),
     '',
     '## Autodiff / mollified ratios',
     '',
-    'Mean training time and mean peak memory of the autodiff column over those of the mollified column of the same model; the paper\'s ratios beside (it has no mollified PINNsFormer).',
+    'Mean training time per step and mean peak memory of the autodiff column over those of the mollified column of the same model; the paper\'s ratios (total time, peak memory) beside; it has no mollified PINNsFormer. A mollified step covers every node of the grid; an rd autodiff step covers 64 collocation nodes of 4096, so its ratio per node covered is 64× larger still.',
     '',
     ...ratioTable(groups),
     '',

@@ -12,6 +12,7 @@ interface SimulateCliOptions {
   noise?: number;
   grid?: number;
   k?: number;
+  interfaceLength?: number;
   seed: number;
   paramField?: string;
   out: string;
@@ -33,6 +34,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--noise <sigma>', 'noise level σ of the case (langevin white/varying-noisy, heat noisy)', parseNumber('--noise'))
     .option('--grid <n>', 'nodes (langevin) or nodes per axis (heat, rd)', parseInteger('--grid'))
     .option('--k <value>', 'rd: k of the constant case, the scale of smooth and noisy', parseNumber('--k'))
+    .option('--interface-length <l>', 'rd: interface length l of the free energy (default 0.03)', parseNumber('--interface-length'))
     .option('--seed <s>', 'random seed', parseInteger('--seed'), 0)
     .option('--param-field <file>', 'CSV of the parameter per node (t,F | x,y,D | x,y,k): replaces the case and sets the grid')
     .option('--tolerance <value>', 'rd: steady when max |∂φ/∂t| falls below this (default 1e-6)', parseNumber('--tolerance'))
@@ -51,6 +53,7 @@ export function registerSimulateCommand(program: Command): void {
         ...(options.noise !== undefined ? { noise: options.noise } : {}),
         ...(options.grid !== undefined ? { grid: options.grid } : {}),
         ...(options.k !== undefined ? { k: options.k } : {}),
+        ...(options.interfaceLength !== undefined ? { interfaceLength: options.interfaceLength } : {}),
         ...(options.paramField ? { paramField: readParamField(options.paramField, problem) } : {}),
         ...(progress ? { onProgress: progress } : {}),
         reactionDiffusion: {

@@ -9,7 +9,7 @@ import { derivativeMethods, type DerivativeMethod, type TrainProgress } from '..
 import { kernelFamilies } from '../../mollifier/kernels/index.js';
 import { boundaryModes, type BoundaryMode } from '../../mollifier/layer/index.js';
 import { logger } from '../../mollifier/log.js';
-import { parseChoice, parseInteger, parseNumber } from '../parse.js';
+import { parseBand, parseChoice, parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { writeFilesAtomically } from '../output.js';
 
@@ -25,12 +25,17 @@ interface TrainCliOptions {
   obsNoise: number;
   grid?: number;
   k?: number;
+  interfaceLength?: number;
   sample: number;
   epochs?: number;
   lr: number;
   seed: number;
   preset: ModelPreset;
   estimate: 'separable' | 'direct';
+  pdeWarmup?: number;
+  fourierBand?: [number, number];
+  fourierCount?: number;
+  collocationBatch?: number;
   paramField?: string;
   data?: string;
   phiN?: string;
@@ -72,12 +77,17 @@ export function registerTrainCommand(program: Command): void {
     .option('--obs-noise <sigma>', 'measurement noise on the observed field, relative to its std', parseNumber('--obs-noise'), 0)
     .option('--grid <n>', 'nodes (langevin) or nodes per axis (heat, rd)', parseInteger('--grid'))
     .option('--k <value>', 'rd: k of the constant case, the scale of the others', parseNumber('--k'))
+    .option('--interface-length <l>', 'rd: interface length l of the data and the residual (default 0.03, or as the data were simulated)', parseNumber('--interface-length'))
     .option('--sample <fraction>', 'fraction of nodes observed, in (0, 1]', parseNumber('--sample'), 0.1)
     .option('--epochs <n>', 'training steps (default per problem)', parseInteger('--epochs'))
     .option('--lr <value>', 'initial learning rate', parseNumber('--lr'), 1e-3)
     .option('--seed <s>', 'seed of data, sampling and initialisation', parseInteger('--seed'), 0)
     .option('--preset <name>', modelPresets.join(', '), parseChoice('--preset', modelPresets), 'cpu')
     .option('--estimate <kind>', 'the estimate scored by the metrics: separable or direct', parseChoice('--estimate', ['separable', 'direct'] as const), 'separable')
+    .option('--pde-warmup <fraction>', 'fraction of the epochs over which the PDE weight ramps in, in [0, 1) (default per problem)', parseNumber('--pde-warmup'))
+    .option('--fourier-band <min,max>', 'pinn: Fourier frequencies on [-1, 1] coordinates, in units of π (default per problem)', parseBand('--fourier-band'))
+    .option('--fourier-count <n>', 'pinn: Fourier frequencies per coordinate (default per problem)', parseInteger('--fourier-count'))
+    .option('--collocation-batch <n>', 'autodiff: collocation nodes per step (default all interior nodes up to 1024; rd 64)', parseInteger('--collocation-batch'))
     .option('--param-field <file>', 'CSV of the true parameter per node: simulate data with it')
     .option('--data <dir>', 'train on a problem instance directory instead of simulating')
     .option('--phi-n <file>', 'rd: COMSOL export of φ_n to train on')
@@ -97,12 +107,17 @@ export function registerTrainCommand(program: Command): void {
         obsNoise: options.obsNoise,
         grid: options.grid,
         k: options.k,
+        interfaceLength: options.interfaceLength,
         sample: options.sample,
         epochs: options.epochs ?? jobDefaults[options.pde].epochs,
         lr: options.lr,
         seed: options.seed,
         preset: options.preset,
         estimate: options.estimate,
+        pdeWarmup: options.pdeWarmup,
+        fourierBand: options.fourierBand,
+        fourierCount: options.fourierCount,
+        collocationBatch: options.collocationBatch,
         paramField: options.paramField,
         data: options.data,
         phiN: options.phiN,

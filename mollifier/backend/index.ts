@@ -11,3 +11,4 @@ export {
 } from './select.js';
 export { installHigherOrderGradients, higherOrderGradientKernels, logSoftmax } from './higher-order-gradients.js';
 export { installWasmTransposeFreeMatMul, wasmMatMulIsTransposeFree, transposeFreeMatMul } from './wasm-matmul.js';
+export { peakTensorBytes } from './peak-memory.js';

@@ -118,6 +118,8 @@ export interface ReactionDiffusionResult {
   stepResidual: number;
   converged: boolean;
   grid: Grid2d;
+  /** Interface length l the fields were simulated with. */
+  l: number;
 }
 
 function positive(name: string, value: number, allowZero = false): number {
@@ -316,5 +318,5 @@ export function simulateReactionDiffusion(options: ReactionDiffusionOptions = {}
 
   const h = length / n;
   const grid: Grid2d = { dims: 2, nx: n, ny: n, x0: 0, y0: 0, hx: h, hy: h, periodic: true };
-  return { phi_n, phi_d, k, steps, residual, stepResidual: steps === 0 ? NaN : stepResidual, converged, grid };
+  return { phi_n, phi_d, k, steps, residual, stepResidual: steps === 0 ? NaN : stepResidual, converged, grid, l };
 }

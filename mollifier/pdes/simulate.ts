@@ -15,6 +15,8 @@ export interface SimulateOptions {
   seed?: number;
   /** The parameter on its own grid (a --param-field file); replaces the case and sets the grid. */
   paramField?: { grid: Grid; values: Float64Array };
+  /** Reaction-diffusion: interface length l of the free energy (default 0.03, SCIENCE.md §3.3). */
+  interfaceLength?: number;
   /** Reaction-diffusion: progress of the time stepping. */
   onProgress?: (step: number, residual: number) => void;
   /** Reaction-diffusion solver settings (tolerance, maxSteps, dt, ...). */
@@ -47,6 +49,7 @@ function simulateRd(options: SimulateOptions): ProblemInstance {
   }
   const result = simulateReactionDiffusion({
     ...options.reactionDiffusion,
+    ...(options.interfaceLength !== undefined ? { l: options.interfaceLength } : {}),
     grid: grid.nx,
     length: grid.nx * grid.hx,
     k,
@@ -63,13 +66,14 @@ function simulateRd(options: SimulateOptions): ProblemInstance {
     case: kind,
     grid,
     fields: { phi_n: result.phi_n, phi_d: result.phi_d, k: result.k },
-    parameters: { k0: options.k ?? null, steps: result.steps, residual: result.residual, length: grid.nx * grid.hx },
+    parameters: { k0: options.k ?? null, l: result.l, steps: result.steps, residual: result.residual, length: grid.nx * grid.hx },
     seed,
   };
 }
 
 export function simulateProblem(problem: ProblemName, options: SimulateOptions = {}): ProblemInstance {
   if (problem !== 'rd' && options.k !== undefined) refuse(problem, '--k', 'it sets the reaction rate of rd');
+  if (problem !== 'rd' && options.interfaceLength !== undefined) refuse(problem, '--interface-length', 'it sets the interface length of rd');
   const seed = options.seed ?? 0;
   if (problem === 'langevin') {
     const field = options.paramField;

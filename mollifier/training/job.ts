@@ -12,7 +12,7 @@ import { simulateProblem } from '../pdes/simulate.js';
 import { spectralLaplacian } from '../pdes/spectral.js';
 import { cropField } from '../pdes/grid-ops.js';
 import { logger } from '../log.js';
-import { chromatinDefaults } from '../pdes/residuals.js';
+import { chromatinDefaults, type ChromatinConstants } from '../pdes/residuals.js';
 import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
 import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
 import { assertFraction } from '../pdes/observation.js';
@@ -35,6 +35,11 @@ export interface JobConfig {
   grid?: number | undefined;
   /** rd: k of the constant case, the scale of the others. */
   k?: number | undefined;
+  /**
+   * rd: interface length l of the simulated data and of the residual (default 0.03). With data files, the l of
+   * the residual; a simulate directory that recorded its l must agree.
+   */
+  interfaceLength?: number | undefined;
   /** Fraction of nodes observed. */
   sample: number;
   epochs: number;
@@ -43,17 +48,32 @@ export interface JobConfig {
   preset: ModelPreset;
   /** Which estimate the metrics score: the separable one (default, as the paper) or the λ-head. */
   estimate: 'separable' | 'direct';
+  /** Fraction of the epochs over which the PDE weight ramps from 0 to 1 (default per problem, jobDefaults). */
+  pdeWarmup?: number | undefined;
+  /** PINN Fourier band on the [-1, 1]-scaled coordinates, in units of π: [min, max] (default per problem). */
+  fourierBand?: [number, number] | undefined;
+  /** PINN Fourier frequencies per coordinate (default per problem). */
+  fourierCount?: number | undefined;
+  /** Autodiff: collocation nodes per step (default: all interior nodes up to 1024; rd 64, to fit the 4th-order graph). */
+  collocationBatch?: number | undefined;
   paramField?: string | undefined;
   data?: string | undefined;
   phiN?: string | undefined;
   phiD?: string | undefined;
 }
 
-/** CPU-scale defaults per problem [choice]: a useful result on a 2-core machine in a few minutes. */
-export const jobDefaults: Record<ProblemName, { case: string; grid: number; epochs: number }> = {
-  langevin: { case: 'varying', grid: 1001, epochs: 3000 },
-  heat: { case: 'smooth', grid: 48, epochs: 3000 },
-  rd: { case: 'constant', grid: 64, epochs: 2000 },
+/**
+ * CPU-scale defaults per problem [choice]: a useful result on a 2-core machine in a few minutes.
+ * - pdeWarmup: the field first fits the data, then the PDE weight ramps in (heat: without it the PDE term
+ *   fights a field that means nothing yet, and D is not recovered at all).
+ * - fourierBand/fourierCount: the PINN's deterministic Fourier band (units of π on [-1, 1] coordinates). The model's
+ *   own default, SCIENCE.md's [π, 10π] × 16, resolves wavelengths down to 3 cells of a 32-node heat grid; the
+ *   field fits the data but its Laplacian wiggles, so heat takes the low band (measured in docs/table2.md).
+ */
+export const jobDefaults: Record<ProblemName, { case: string; grid: number; epochs: number; pdeWarmup: number; fourierBand: [number, number]; fourierCount: number }> = {
+  langevin: { case: 'varying', grid: 1001, epochs: 3000, pdeWarmup: 0, fourierBand: [1, 10], fourierCount: 16 },
+  heat: { case: 'smooth', grid: 32, epochs: 1000, pdeWarmup: 0.3, fourierBand: [0.5, 1], fourierCount: 4 },
+  rd: { case: 'constant', grid: 64, epochs: 2000, pdeWarmup: 0, fourierBand: [1, 10], fourierCount: 16 },
 };
 
 /** [choice] The field head's initial weights are scaled by this (SCIENCE.md §5 pitfall). */
@@ -95,6 +115,15 @@ export function validateJob(config: JobConfig): JobConfig {
   if (!Number.isInteger(config.radius) || config.radius < 1) throw new ProblemError(`radius ${config.radius} must be an integer ≥ 1`);
   assertFraction(config.sample);
   if (!(config.lr > 0)) throw new ProblemError(`lr ${config.lr} must be > 0`);
+  if (config.interfaceLength !== undefined && config.pde !== 'rd') throw new ProblemError(`--interface-length sets the reaction-diffusion interface, not ${config.pde}'s`);
+  if (config.interfaceLength !== undefined && !(config.interfaceLength > 0 && Number.isFinite(config.interfaceLength))) throw new ProblemError(`interface length ${config.interfaceLength} must be > 0`);
+  if (config.pdeWarmup !== undefined && !(config.pdeWarmup >= 0 && config.pdeWarmup < 1)) throw new ProblemError(`pde warm-up ${config.pdeWarmup} must be in [0, 1)`);
+  if (config.fourierBand !== undefined) {
+    const [low, high] = config.fourierBand;
+    if (!(Number.isFinite(low) && Number.isFinite(high) && low > 0 && low <= high)) throw new ProblemError(`fourier band [${low}, ${high}] must be finite with 0 < min ≤ max`);
+  }
+  if (config.collocationBatch !== undefined && !(Number.isInteger(config.collocationBatch) && config.collocationBatch >= 1)) throw new ProblemError(`collocation batch ${config.collocationBatch} must be an integer ≥ 1`);
+  if (config.fourierCount !== undefined && !(Number.isInteger(config.fourierCount) && config.fourierCount >= 1)) throw new ProblemError(`fourier count ${config.fourierCount} must be an integer ≥ 1`);
   if (!(config.obsNoise >= 0)) throw new ProblemError(`measurement noise ${config.obsNoise} must be ≥ 0`);
   const fromFiles = config.data !== undefined || config.phiN !== undefined || config.phiD !== undefined;
   if (fromFiles && config.paramField) throw new ProblemError('--param-field makes simulated data; it cannot go with --data or --phi-n/--phi-d');
@@ -120,8 +149,20 @@ function loadInstance(config: JobConfig): ProblemInstance {
     ...(config.paramField ? { paramField: readParamField(config.paramField, config.pde) } : { case: config.case ?? defaults.case, grid: config.grid ?? defaults.grid }),
     ...(config.noise !== undefined ? { noise: config.noise } : {}),
     ...(config.k !== undefined ? { k: config.k } : {}),
+    ...(config.interfaceLength !== undefined ? { interfaceLength: config.interfaceLength } : {}),
+    // Patterns with wider interfaces coarsen slowly (l = 0.15: ~60k steps, 20 s at 64²); a job waits for them.
+    ...(config.pde === 'rd' ? { reactionDiffusion: { maxSteps: 200_000 } } : {}),
     seed: config.seed,
   });
+}
+
+/** The chromatin constants of the residual: l as the job says, else as the data were simulated, else 0.03. */
+function chromatinConstantsOf(config: JobConfig, instance: ProblemInstance): ChromatinConstants {
+  const recorded = typeof instance.parameters.l === 'number' ? instance.parameters.l : undefined;
+  if (config.interfaceLength !== undefined && recorded !== undefined && Math.abs(recorded - config.interfaceLength) > 1e-12 * recorded) {
+    throw new ProblemError(`--interface-length ${config.interfaceLength} contradicts the data, simulated with l = ${recorded}`);
+  }
+  return { ...chromatinDefaults, l: config.interfaceLength ?? recorded ?? chromatinDefaults.l };
 }
 
 /** The true Laplacian of the observed field on the estimate nodes: heat −f/D; rd Δφ_d (spectral, periodic data). */
@@ -169,6 +210,8 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
   const backend = await initBackend();
   const instance = loadInstance(config);
   const data = trainingData(instance, { sample: config.sample, noise: config.obsNoise, seed: config.seed });
+  const defaults = jobDefaults[config.pde];
+  const fourier = { band: config.fourierBand ?? defaults.fourierBand, count: config.fourierCount ?? defaults.fourierCount };
   const model = createModel(config.model, {
     inputDim: data.dims,
     fieldChannels: data.channels.length,
@@ -176,6 +219,7 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
     seed: config.seed,
     bounds: data.bounds,
     fieldHeadScale: initialFieldHeadScale,
+    fourier: { count: fourier.count, minFrequency: Math.PI * fourier.band[0], maxFrequency: Math.PI * fourier.band[1] },
   });
   if (model.initialise) initialiseFromObservations(model, data);
   const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
@@ -186,10 +230,12 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
       derivatives: config.derivatives,
       epochs: config.epochs,
       lr: config.lr,
+      pdeWarmup: config.pdeWarmup ?? defaults.pdeWarmup,
+      ...(config.collocationBatch !== undefined ? { collocationBatch: config.collocationBatch } : {}),
       family: config.family,
       radius: config.radius,
       boundary,
-      constants: chromatinDefaults,
+      constants: chromatinConstantsOf(config, instance),
       seed: config.seed,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

@@ -42,6 +42,8 @@ export interface StrategyOptions {
   seed: number;
   /** Autodiff: collocation nodes per step. */
   collocationBatch: number;
+  /** Mollified, `valid` boundary: fit observed rim nodes with the raw network output [choice: true]. */
+  rimData: boolean;
 }
 
 function read(t: Tensor): Float64Array {
@@ -65,6 +67,15 @@ function trimOf(options: StrategyOptions): number {
 function interiorIndices(grid: Grid, trim: number): Int32Array {
   const all = Int32Array.from({ length: grid.dims === 1 ? grid.n : grid.nx * grid.ny }, (_, i) => i);
   return Int32Array.from(cropField(Float64Array.from(all), grid, trim));
+}
+
+/** Nodes of the grid outside `interior` (both sorted, row-major). */
+function rimIndices(grid: Grid, interior: Int32Array): Int32Array {
+  const inside = new Uint8Array(grid.dims === 1 ? grid.n : grid.nx * grid.ny);
+  for (const node of interior) inside[node] = 1;
+  const out: number[] = [];
+  inside.forEach((v, node) => v || out.push(node));
+  return Int32Array.from(out);
 }
 
 function dataLoss(data: TrainingData, predicted: Tensor, targets: Tensor, mask: Tensor): Tensor {
@@ -96,6 +107,17 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
   const x = tf.keep(tf.tensor2d(data.coordinates, [data.nodes, data.dims]));
   const targets = tf.keep(tf.tensor2d(pick(data.targets, channels), [interior.length, channels]));
   const mask = tf.keep(tf.tensor2d(pick(data.mask, 1), [interior.length, 1]));
+  // The rim the `valid` layer leaves without a value: observed nodes there are fitted by the raw network
+  // output. Without it the network is free on the rim, and the rim shapes the interior's derivatives.
+  const rimObserved = options.rimData ? rimIndices(grid, interior).filter((node) => data.mask[node] === 1) : new Int32Array(0);
+  const interiorObserved = interior.reduce((n, node) => n + (data.mask[node] === 1 ? 1 : 0), 0);
+  // As full-grid mask and targets: a gather's gradient needs UnsortedSegmentSum, which wasm lacks.
+  const rim = rimObserved.length
+    ? {
+        mask: tf.keep(tf.tensor2d(Float32Array.from({ length: data.nodes }, (_, node) => (rimObserved.includes(node) ? 1 : 0)), [data.nodes, 1])),
+        targets: tf.keep(tf.tensor2d(data.targets, [data.nodes, channels])),
+      }
+    : undefined;
   const source = data.instance.fields.f ? tf.keep(tf.tensor1d(pick(Float32Array.from(data.instance.fields.f), 1))) : undefined;
   const gridShape = [1, ...data.shape];
 
@@ -122,14 +144,18 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
     const begin = [0, ...data.shape.map(() => trim), 0];
     const size = [1, ...data.shape.map((n) => n - 2 * trim), 1];
     const interiorParameter = tf.reshape(tf.slice(parameterGrid, begin, size), [-1]);
-    return { terms, parameter: interiorParameter, smoothed: flat[0]! };
+    return { terms, parameter: interiorParameter, smoothed: flat[0]!, rawField: field };
   };
 
   return {
     losses() {
-      const { terms, parameter, smoothed } = evaluate();
+      const { terms, parameter, smoothed, rawField } = evaluate();
       const pde = tf.mean(tf.square(tf.div(residual(terms, parameter, source, options.constants), data.residualScale)));
-      return { data: dataLoss(data, smoothed, targets, mask), pde };
+      if (!rim) return { data: dataLoss(data, smoothed, targets, mask), pde };
+      const squared = (predicted: Tensor, observed: Tensor, weights: Tensor) =>
+        tf.sum(tf.mul(tf.square(tf.div(tf.sub(predicted, observed), tf.tensor1d(data.channelScale))), weights));
+      const total = tf.add(squared(smoothed, targets, mask), squared(rawField, rim.targets, rim.mask));
+      return { data: tf.div(total, (interiorObserved + rimObserved.length) * channels), pde };
     },
     estimates() {
       const result = tf.tidy(() => {
@@ -147,7 +173,7 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
       };
     },
     dispose() {
-      tf.dispose([x, targets, mask, ...(source ? [source] : [])]);
+      tf.dispose([x, targets, mask, ...(source ? [source] : []), ...(rim ? [rim.mask, rim.targets] : [])]);
       layer.dispose();
     },
   };

@@ -1,6 +1,7 @@
 // One training job: a base model with a mollified or autodiff PDE loss, Adam with cosine decay, progress
 // through a callback, divergence detection, and the direct and separable estimates at the end.
 import { tf } from '../backend/tf.js';
+import { peakTensorBytes } from '../backend/peak-memory.js';
 import { assertAxisFits, type BoundaryMode } from '../layer/index.js';
 import type { FieldModel } from '../models/types.js';
 import { chromatinDefaults, type ChromatinConstants } from '../pdes/residuals.js';
@@ -20,10 +21,17 @@ export interface TrainOptions {
   constantFraction?: number;
   /** Weight of MSE_f against MSE_u (default 1). */
   pdeWeight?: number;
+  /**
+   * PDE warm-up [choice: 0]: over this fraction of the epochs the PDE weight ramps linearly from 0 to pdeWeight,
+   * so the field first fits the data and the residual then shapes a field that already means something.
+   */
+  pdeWarmup?: number;
   family?: string;
   radius?: number;
   boundary?: BoundaryMode;
   constants?: ChromatinConstants;
+  /** Mollified, `valid` boundary: fit observed rim nodes with the raw network output [choice: true]. */
+  rimData?: boolean;
   /** Autodiff collocation nodes per step (default 1024 for orders ≤ 2, 256 for the 4th-order rd). */
   collocationBatch?: number;
   seed?: number;
@@ -52,7 +60,7 @@ export interface TrainOutcome {
   lossData: number;
   lossPde: number;
   timeSeconds: number;
-  /** tf.profile peakBytes of one training step: all live tensor bytes at the step's peak. */
+  /** Peak of all live tensor bytes during one training step (backend/peak-memory.ts). */
   peakBytes: number;
   estimates: Estimates | undefined;
 }
@@ -71,6 +79,7 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
     constants: options.constants ?? chromatinDefaults,
     seed: options.seed ?? 0,
     collocationBatch: options.collocationBatch ?? (data.instance.problem === 'rd' ? 256 : 1024),
+    rimData: options.rimData ?? true,
   };
   const strategy = options.derivatives === 'mollifier' ? mollifiedStrategy(data, model, strategyOptions) : autodiffStrategy(data, model, strategyOptions);
   const schedule = {
@@ -81,6 +90,8 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
   };
   const optimizer = tf.train.adam(schedule.initial, 0.9, 0.999, 1e-8);
   const pdeWeight = options.pdeWeight ?? 1;
+  const warmupEpochs = Math.floor((options.pdeWarmup ?? 0) * epochs);
+  const pdeWeightAt = (epoch: number) => (epoch < warmupEpochs ? (pdeWeight * epoch) / warmupEpochs : pdeWeight);
   const every = Math.max(1, options.progressEvery ?? Math.ceil(epochs / 50));
   const divergence = options.divergenceFactor ?? 1e6;
   let lossData = NaN;
@@ -95,11 +106,12 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
       const lr = learningRate(epoch, schedule);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       let parts: [number, number] = [NaN, NaN];
+      const weight = pdeWeightAt(epoch);
       const total = optimizer.minimize(
         () => {
           const { data: d, pde } = strategy.losses();
           parts = [d.dataSync()[0]!, pde.dataSync()[0]!];
-          return tf.add(d, tf.mul(pde, pdeWeight)) as tf.Scalar;
+          return tf.add(d, tf.mul(pde, weight)) as tf.Scalar;
         },
         true,
         model.variables,
@@ -127,16 +139,15 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
     let peakBytes = NaN;
     let estimates: Estimates | undefined;
     if (status === 'completed') {
-      // One extra, untimed step under the profiler: the peak of all live tensor bytes (weights, optimiser
+      // One extra, untimed step under a byte watcher: the peak of all live tensor bytes (weights, optimiser
       // state and data included) during a training step.
-      const profile = await tf.profile(() => {
+      peakBytes = await peakTensorBytes(() => {
         const value = optimizer.minimize(() => {
           const { data: d, pde } = strategy.losses();
           return tf.add(d, tf.mul(pde, pdeWeight)) as tf.Scalar;
         }, true, model.variables);
         value?.dispose();
       });
-      peakBytes = profile.peakBytes;
       estimates = strategy.estimates();
     }
     return { status, ...(reason ? { reason } : {}), epochs: epoch, lossData, lossPde, timeSeconds, peakBytes, estimates };
