@@ -5,10 +5,12 @@ import { registerBenchCommand } from './commands/bench.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerEstimateCommand } from './commands/estimate.js';
 import { registerTrainCommand } from './commands/train.js';
+import { registerSweepCommand } from './commands/sweep.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
-const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError']);
+const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError', 'SpecError', 'TransportError']);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`mollifier: ${message}\n`);
@@ -26,6 +28,8 @@ export async function main(argv: string[]): Promise<void> {
   registerEstimateCommand(program);
   registerTrainCommand(program);
   registerBenchCommand(program);
+  registerSweepCommand(program);
+  registerWorkerCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

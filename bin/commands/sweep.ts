@@ -1,0 +1,158 @@
+// `mollifier sweep run|table|status`: the orchestrator's commands. Without --nats, `run` composes the
+// embedded mode: an in-process transport and this process's own lanes (no server).
+import type { Command } from 'commander';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { InProcessBroker, type OrchestratorTransport } from '../../protocol/index.js';
+import { readSpec } from '../../orchestrator/spec.js';
+import { ResultStore } from '../../orchestrator/store.js';
+import { runSweep, type SweepUpdate } from '../../orchestrator/sweep-runner.js';
+import { groupStatistics } from '../../orchestrator/statistics.js';
+import { formatTable, tableFormats, type TableFormat } from '../../orchestrator/table.js';
+import { logger } from '../../mollifier/log.js';
+import { parseChoice, parseInteger } from '../parse.js';
+import { UsageError } from '../usage-error.js';
+import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
+
+interface RunOptions extends NatsCliOptions {
+  store?: string;
+  lanes?: number;
+  retryFailed?: boolean;
+  table: boolean;
+}
+
+const defaultStore = (name: string) => join('results', `${name}.sqlite`);
+
+function openStore(path: string, mustExist: boolean): ResultStore {
+  if (mustExist && !existsSync(path)) throw new UsageError(`--store ${path}: no such file`);
+  mkdirSync(dirname(path), { recursive: true });
+  return new ResultStore(path);
+}
+
+function progressView(): { update: (u: SweepUpdate) => void; stop: () => void } {
+  const eta = (u: SweepUpdate) => (u.etaSeconds === null ? '?' : u.etaSeconds >= 90 ? `${(u.etaSeconds / 60).toFixed(1)} min` : `${u.etaSeconds.toFixed(0)} s`);
+  if (process.stderr.isTTY) {
+    const bar = new SingleBar({ format: 'sweep [{bar}] {value}/{total} ended | done {done} failed {failed} diverged {diverged} running {running} | ETA {eta}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+    let started = false;
+    return {
+      update: (u) => {
+        const payload = { done: u.done, failed: u.failed, diverged: u.diverged, running: u.running, eta: eta(u) };
+        const value = u.done + u.failed + u.diverged;
+        if (!started) (bar.start(u.total, value, payload), (started = true));
+        else bar.update(value, payload);
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let last = '';
+  return {
+    update: (u) => {
+      const line = `${u.done + u.failed + u.diverged}/${u.total} ended: done ${u.done}, failed ${u.failed}, diverged ${u.diverged}, running ${u.running}, ETA ${eta(u)}`;
+      if (line !== last) logger().info({ ...u }, (last = line));
+    },
+    stop: () => undefined,
+  };
+}
+
+export function registerSweepCommand(program: Command): void {
+  const sweep = program.command('sweep').description('sweeps of training jobs: run, statistics, status');
+  registerNatsOptions(
+    sweep
+      .command('run')
+      .description('run every job of a sweep spec (YAML); resumes from the store; embedded lanes unless --nats')
+      .argument('<spec>', 'sweep spec (YAML)')
+      .option('--store <file>', 'SQLite results store (default results/<name>.sqlite)')
+      .option('--lanes <n>', 'embedded mode: job lanes in this process (default: CPU cores)', parseInteger('--lanes'))
+      .option('--retry-failed', 'run the failed jobs again')
+      .option('--no-table', 'do not print the statistics table at the end'),
+  ).action(async (specPath: string, options: RunOptions) => {
+    const spec = readSpec(specPath);
+    if (options.lanes !== undefined && options.lanes < 1) throw new UsageError(`--lanes ${options.lanes} must be ≥ 1`);
+    if (options.nats && options.lanes !== undefined) throw new UsageError('--lanes is for the embedded mode; with --nats, start workers with `mollifier worker`');
+    const store = openStore(options.store ?? defaultStore(spec.name), false);
+    const log = logger();
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+    let transport: OrchestratorTransport;
+    let stopWorkers: () => Promise<void> = async () => undefined;
+    if (options.nats) {
+      const { NatsOrchestratorTransport } = await import('../../protocol/nats/index.js');
+      transport = await NatsOrchestratorTransport.connect(natsOptionsOf(options), { onInvalid: (subject, reason) => log.warn({ subject, reason }, `ignored an invalid message on ${subject}: ${reason}`) });
+    } else {
+      const broker = new InProcessBroker();
+      const [{ WorkerNode }, { Lane }] = await Promise.all([import('../../worker/node.js'), import('../../worker/lane.js')]);
+      const lanes = Array.from({ length: options.lanes ?? availableParallelism() }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1 }));
+      const node = new WorkerNode(broker.worker, { lanes, log: logger().child({ role: 'worker' }) });
+      const running = node.run();
+      transport = broker.orchestrator;
+      stopWorkers = async () => {
+        broker.close();
+        await node.stop();
+        await running;
+      };
+    }
+    const view = progressView();
+    try {
+      const outcome = await runSweep({ spec, specText: readFileSync(specPath, 'utf8'), store, transport, log, onUpdate: view.update, signal: controller.signal, retryFailed: Boolean(options.retryFailed) });
+      view.stop();
+      const c = outcome.counts;
+      if (outcome.interrupted) {
+        process.stderr.write(`sweep ${spec.name} interrupted: ${c.done + c.failed + c.diverged}/${c.total} jobs ended, stored in ${store.path}; run the same command again to resume\n`);
+        process.exitCode = 130;
+        return;
+      }
+      process.stderr.write(`sweep ${spec.name}: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged of ${c.total} (${outcome.ended} ran now, ${outcome.skipped} already ended); store ${store.path}\n`);
+      if (options.table) process.stdout.write(formatTable(groupStatistics(store.jobs(spec.name)), 'md'));
+    } finally {
+      view.stop();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      await stopWorkers();
+      await transport.close();
+      store.close();
+    }
+  });
+
+  sweep
+    .command('table')
+    .description('per group: n, mean, standard deviation and 95 % t-interval of every metric')
+    .requiredOption('--store <file>', 'SQLite results store')
+    .option('--sweep <name>', 'only this sweep of the store')
+    .option('--format <format>', tableFormats.join(', '), parseChoice('--format', tableFormats), 'md')
+    .action((options: { store: string; sweep?: string; format: TableFormat }) => {
+      const store = openStore(options.store, true);
+      try {
+        if (options.sweep && !store.sweeps().includes(options.sweep)) throw new UsageError(`--sweep ${options.sweep}: not in ${options.store} (sweeps: ${store.sweeps().join(', ') || 'none'})`);
+        process.stdout.write(formatTable(groupStatistics(store.jobs(options.sweep)), options.format));
+      } finally {
+        store.close();
+      }
+    });
+
+  sweep
+    .command('status')
+    .description('job counts by status; --json lists every job')
+    .requiredOption('--store <file>', 'SQLite results store')
+    .option('--sweep <name>', 'only this sweep of the store')
+    .option('--json', 'print {"jobs": [...]} with every job')
+    .action((options: { store: string; sweep?: string; json?: boolean }) => {
+      const store = openStore(options.store, true);
+      try {
+        if (options.json) {
+          const jobs = store.jobs(options.sweep).map((j) => ({ id: j.id, sweep: j.sweep, group: j.group, status: j.status, attempts: j.attempts, options: j.options, reason: j.reason, host: j.host, lane: j.lane, device: j.device, started_at: j.started_at, finished_at: j.finished_at, duration_s: j.duration_s, metrics: j.metrics }));
+          process.stdout.write(`${JSON.stringify({ counts: store.counts(options.sweep), jobs }, null, 2)}\n`);
+          return;
+        }
+        for (const name of options.sweep ? [options.sweep] : store.sweeps()) {
+          const c = store.counts(name);
+          process.stdout.write(`${name}: ${c.total} jobs: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged, ${c.running} running, ${c.queued} queued\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,122 @@
+// `mollifier worker`: pulls jobs from NATS and runs them. --cpus N: N lanes of threads in this process.
+// --gpus LIST: one process per GPU (CUDA_VISIBLE_DEVICES set before TensorFlow loads), each with a pool of
+// --jobs-per-gpu threads; this process supervises them and restarts one that dies.
+import { Option, type Command } from 'commander';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism, hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { logger } from '../../mollifier/log.js';
+import { parseInteger } from '../parse.js';
+import { UsageError } from '../usage-error.js';
+import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
+
+interface WorkerCliOptions extends NatsCliOptions {
+  gpus?: string;
+  cpus?: number;
+  jobsPerGpu: number;
+  laneGpu?: number;
+  host?: string;
+  ackWait: number;
+  maxDeliver: number;
+}
+
+/** "0-3,6" → [0, 1, 2, 3, 6]. */
+export function parseDeviceList(text: string): number[] {
+  const out = new Set<number>();
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!range) throw new UsageError(`--gpus '${text}': '${part}' is not a GPU index or range like 0-7`);
+    const [from, to] = [Number(range[1]), Number(range[2] ?? range[1])];
+    if (to < from) throw new UsageError(`--gpus '${text}': range ${part} runs backwards`);
+    for (let i = from; i <= to; i++) out.add(i);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+async function runLanes(options: WorkerCliOptions, lanes: Array<{ name: string; device: string; slots: number }>): Promise<void> {
+  const host = options.host ?? hostname();
+  const log = logger().child({ role: 'worker', host });
+  const [{ NatsWorkerTransport }, { WorkerNode }, { Lane }] = await Promise.all([import('../../protocol/nats/index.js'), import('../../worker/node.js'), import('../../worker/lane.js')]);
+  const transport = await NatsWorkerTransport.connect(natsOptionsOf(options), {
+    queue: { ackWaitMs: options.ackWait * 1000, maxDeliver: options.maxDeliver },
+    onInvalid: (subject, reason) => log.warn({ subject, reason }, `ignored an invalid message on ${subject}: ${reason}`),
+    onRetry: (reason) => log.warn({ reason }, `pulling jobs failed (${reason}); retrying`),
+  });
+  const node = new WorkerNode(transport, { host, lanes: lanes.map((l) => new Lane(l)), heartbeatMs: Math.max(1000, (options.ackWait * 1000) / 3), log });
+  const stop = () => {
+    log.info({}, 'stopping: running jobs go back to the queue');
+    void node.stop();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  log.info({ lanes: lanes.map((l) => `${l.name}×${l.slots}`) }, `worker on ${host}: ${lanes.length} lane(s), pulling from ${options.nats}`);
+  await node.run();
+}
+
+function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<void> {
+  const log = logger().child({ role: 'worker-supervisor' });
+  const entry = fileURLToPath(new URL('../main.js', import.meta.url));
+  const passThrough = process.argv.slice(2).filter((_, i, all) => !['--gpus'].includes(all[i]!) && !['--gpus'].includes(all[i - 1]!));
+  const children = new Map<number, ChildProcess>();
+  let stopping = false;
+  return new Promise((resolve) => {
+    const start = (gpu: number, restarts: number) => {
+      const child = spawn(process.execPath, [entry, ...passThrough, '--lane-gpu', String(gpu)], {
+        stdio: 'inherit',
+        // Before TensorFlow loads in the child: the only way to pin a process to a GPU (PLATFORM.md).
+        env: { ...process.env, CUDA_VISIBLE_DEVICES: String(gpu), TF_FORCE_GPU_ALLOW_GROWTH: 'true' },
+      });
+      children.set(gpu, child);
+      child.on('exit', (code, signal) => {
+        children.delete(gpu);
+        if (stopping) {
+          if (children.size === 0) resolve();
+          return;
+        }
+        const wait = Math.min(30_000, 1000 * 2 ** Math.min(restarts, 5));
+        log.warn({ gpu, code, signal }, `lane gpu${gpu} exited (${signal ?? code}); restarting in ${wait / 1000} s`);
+        setTimeout(() => start(gpu, restarts + 1), wait).unref();
+      });
+    };
+    for (const gpu of gpus) start(gpu, 0);
+    const stop = () => {
+      stopping = true;
+      for (const child of children.values()) child.kill('SIGTERM');
+      if (children.size === 0) resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export function registerWorkerCommand(program: Command): void {
+  registerNatsOptions(
+    program
+      .command('worker')
+      .description('pull sweep jobs from NATS and run them: one lane per GPU (a process each) or N CPU lanes')
+      .option('--gpus <list>', 'GPU indices, e.g. 0-7 or 0,2,4: one lane process per GPU')
+      .option('--cpus <n>', 'CPU lanes in this process (default: CPU cores)', parseInteger('--cpus'))
+      .option('--jobs-per-gpu <k>', 'jobs at a time on each GPU (threads of its lane)', parseInteger('--jobs-per-gpu'), 1)
+      .option('--host <name>', 'host name recorded with results (default: this machine\'s)')
+      .option('--ack-wait <seconds>', 'a job not heard of for this long goes to another worker', parseInteger('--ack-wait'), 30)
+      .option('--max-deliver <n>', 'deliveries of a job before the queue gives up on it', parseInteger('--max-deliver'), 3)
+      .addOption(new Option('--lane-gpu <index>', 'internal: run one GPU lane').argParser(parseInteger('--lane-gpu')).hideHelp()),
+  ).action(async (options: WorkerCliOptions) => {
+    if (!options.nats) throw new UsageError('worker needs --nats <url> (without a server, `mollifier sweep run` runs its own lanes)');
+    if (options.gpus !== undefined && options.cpus !== undefined) throw new UsageError('--gpus and --cpus exclude each other');
+    if (options.jobsPerGpu < 1) throw new UsageError(`--jobs-per-gpu ${options.jobsPerGpu} must be ≥ 1`);
+    if (options.ackWait < 1) throw new UsageError(`--ack-wait ${options.ackWait} must be ≥ 1`);
+    if (options.maxDeliver < 1) throw new UsageError(`--max-deliver ${options.maxDeliver} must be ≥ 1`);
+    if (options.laneGpu !== undefined) {
+      await runLanes(options, [{ name: `gpu${options.laneGpu}`, device: `cuda:${options.laneGpu}`, slots: options.jobsPerGpu }]);
+      return;
+    }
+    if (options.gpus !== undefined) {
+      await superviseGpuLanes(options, parseDeviceList(options.gpus));
+      return;
+    }
+    const cpus = options.cpus ?? availableParallelism();
+    if (cpus < 1) throw new UsageError(`--cpus ${cpus} must be ≥ 1`);
+    await runLanes(options, Array.from({ length: cpus }, (_, i) => ({ name: `cpu${i}`, device: 'cpu', slots: 1 })));
+  });
+}

@@ -1,0 +1,199 @@
+// A sweep spec (YAML): name, seeds, base options, a matrix whose cartesian product makes the jobs, with
+// include/exclude lists as in CI matrices. Every problem is reported with its path and file position.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
+import { z } from 'zod';
+import { jobOptionNames, noopOptionsSchema, trainOptionsSchema, type JobOptions } from '../protocol/index.js';
+import { groupIdOf, jobIdOf } from './canonical.js';
+
+export interface SpecProblem {
+  path: string;
+  message: string;
+  /** 1-based line and column in the spec file, where known. */
+  line?: number;
+  column?: number;
+}
+
+export class SpecError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: SpecProblem[],
+  ) {
+    super(problems.map((p) => `${file}${p.line ? `:${p.line}:${p.column}` : ''}: ${p.path || '(spec)'}: ${p.message}`).join('\n'));
+    this.name = 'SpecError';
+  }
+}
+
+type OptionSet = Record<string, unknown>;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const optionValue = z.union([scalar, z.array(z.number())]);
+const optionSet = z.record(z.string(), optionValue);
+
+const specSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a sweep name is 1-64 letters, digits, _ or -'),
+  description: z.string().optional(),
+  seeds: z.union([z.number().int().min(1).max(1000), z.array(z.number().int().nonnegative()).min(1)]).default(5),
+  base: optionSet.default({}),
+  matrix: z
+    .object({
+      include: z.array(optionSet).optional(),
+      exclude: z.array(optionSet).optional(),
+    })
+    .catchall(z.array(optionValue).min(1, 'a matrix list needs at least one value'))
+    .default({}),
+});
+
+export interface PlannedSweepJob {
+  id: string;
+  group: string;
+  /** Position in the expanded grid (stable order). */
+  index: number;
+  options: JobOptions;
+}
+
+export interface SweepSpec {
+  name: string;
+  description?: string;
+  seeds: number[];
+  jobs: PlannedSweepJob[];
+}
+
+function cartesian(matrix: Record<string, unknown[]>): OptionSet[] {
+  let combos: OptionSet[] = [{}];
+  for (const [key, values] of Object.entries(matrix)) combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [key]: value })));
+  return combos;
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const matchesAll = (combo: OptionSet, pattern: OptionSet) => Object.entries(pattern).every(([k, v]) => sameValue(combo[k], v));
+
+/**
+ * GitHub-Actions semantics: an include entry extends every combination it matches on the matrix's own keys
+ * (adding keys, never overwriting a matrix value); one that matches none is a combination of its own.
+ */
+function applyInclude(combos: OptionSet[], include: OptionSet[], matrixKeys: string[]): OptionSet[] {
+  const out = combos.map((c) => ({ ...c }));
+  const originals = out.length;
+  for (const entry of include) {
+    const own = Object.fromEntries(Object.entries(entry).filter(([k]) => matrixKeys.includes(k)));
+    let extended = false;
+    for (let i = 0; i < originals; i++) {
+      if (!matchesAll(out[i]!, own)) continue;
+      out[i] = { ...entry, ...out[i], ...Object.fromEntries(Object.entries(entry).filter(([k]) => !matrixKeys.includes(k))) };
+      extended = true;
+    }
+    if (!extended) out.push({ ...entry });
+  }
+  return out;
+}
+
+function positionOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: Array<string | number>): { line?: number; column?: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+    const offset = node && typeof node === 'object' && 'range' in node ? node.range?.[0] : undefined;
+    if (offset !== undefined) {
+      const { line, col } = counter.linePos(offset);
+      return { line, column: col };
+    }
+  }
+  return {};
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>) =>
+  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+
+/** Check one option's name and value on its own, so the error points at where it was written. */
+function checkOption(key: string, value: unknown, kind: unknown): string | undefined {
+  const schema = kind === 'noop' ? noopOptionsSchema : trainOptionsSchema;
+  const shape = schema.shape as Record<string, z.ZodType>;
+  if (!(key in shape)) {
+    return jobOptionNames.includes(key)
+      ? `option '${key}' does not apply to ${kind === 'noop' ? 'noop' : 'train'} jobs`
+      : `unknown option '${key}' (options are those of mollifier train: ${jobOptionNames.join(', ')})`;
+  }
+  const checked = shape[key]!.safeParse(value);
+  return checked.success ? undefined : checked.error.issues.map((i) => i.message).join('; ');
+}
+
+export function parseSpec(text: string, file = 'spec'): SweepSpec {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new SpecError(
+      file,
+      doc.errors.map((e) => {
+        const { line, col } = counter.linePos(e.pos[0]);
+        return { path: '', message: e.message.split('\n')[0]!, line, column: col };
+      }),
+    );
+  }
+  const at = (path: Array<string | number>, message: string): SpecProblem => ({ path: formatPath(path), message, ...positionOf(doc, counter, path) });
+  const raw: unknown = doc.toJS();
+  if (!isMap(doc.contents)) throw new SpecError(file, [at([], 'a spec is a mapping with name, seeds, base and matrix')]);
+  const parsed = specSchema.safeParse(raw);
+  if (!parsed.success) throw new SpecError(file, parsed.error.issues.map((i) => at(i.path as Array<string | number>, i.message)));
+  const spec = parsed.data;
+  const problems: SpecProblem[] = [];
+  const { include = [], exclude = [], ...lists } = spec.matrix as { include?: OptionSet[]; exclude?: OptionSet[] } & Record<string, unknown[]>;
+  const baseKind = spec.base.kind;
+  for (const [key, value] of Object.entries(spec.base)) {
+    const problem = checkOption(key, value, baseKind);
+    if (problem) problems.push(at(['base', key], problem));
+  }
+  for (const [key, values] of Object.entries(lists)) {
+    values.forEach((value, i) => {
+      const problem = checkOption(key, value, baseKind);
+      if (problem) problems.push(at(['matrix', key, i], problem));
+    });
+  }
+  for (const [name, entries] of [['include', include], ['exclude', exclude]] as const) {
+    entries.forEach((entry, i) => {
+      for (const [key, value] of Object.entries(entry)) {
+        const problem = checkOption(key, value, entry.kind ?? baseKind);
+        if (problem) problems.push(at(['matrix', name, i, key], problem));
+      }
+    });
+  }
+  if ('seed' in spec.base || 'seed' in lists) problems.push(at(['seed' in spec.base ? 'base' : 'matrix', 'seed'], "seeds are set by the top-level 'seeds' (a count or a list), not as an option"));
+  if (problems.length) throw new SpecError(file, problems);
+
+  const seeds = typeof spec.seeds === 'number' ? Array.from({ length: spec.seeds }, (_, i) => i) : [...new Set(spec.seeds)];
+  const matrixKeys = Object.keys(lists);
+  const combos = applyInclude(cartesian(lists), include, matrixKeys).filter((combo) => !exclude.some((pattern) => matchesAll(combo, pattern)));
+  if (combos.length === 0) throw new SpecError(file, [at(['matrix'], 'the matrix is empty: every combination is excluded')]);
+  const jobs: PlannedSweepJob[] = [];
+  const ids = new Set<string>();
+  combos.forEach((combo, c) => {
+    for (const seed of seeds) {
+      const merged: OptionSet = { ...spec.base, ...combo, seed };
+      // The union's own error says only "invalid input": check against the schema the kind picks.
+      const checked = (merged.kind === 'noop' ? noopOptionsSchema : trainOptionsSchema).safeParse(merged);
+      if (!checked.success) {
+        const described = Object.entries(combo).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') || 'base options';
+        for (const issue of checked.error.issues) {
+          const missing = issue.path.length === 1 && !(String(issue.path[0]) in merged);
+          problems.push({ path: `job ${c + 1} (${described})${issue.path.length ? `.${formatPath(issue.path)}` : ''}`, message: missing ? `required option missing (set it in base or the matrix): ${issue.message}` : issue.message });
+        }
+        return;
+      }
+      const options = checked.data;
+      const id = jobIdOf(options);
+      if (ids.has(id)) continue; // an include that repeats a combination: one job
+      ids.add(id);
+      jobs.push({ id, group: groupIdOf(options), index: jobs.length, options });
+    }
+  });
+  if (problems.length) throw new SpecError(file, problems);
+  return { name: spec.name, ...(spec.description ? { description: spec.description } : {}), seeds, jobs };
+}
+
+export function readSpec(path: string): SweepSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SpecError(path, [{ path: '', message: `cannot read the spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+  }
+  return parseSpec(text, path);
+}

@@ -1,0 +1,159 @@
+// The results store: one SQLite file, one row per job. A result is committed here before its message is
+// acked, so a crash never loses a finished result; a redelivered result finds its job ended and changes nothing.
+import Database from 'better-sqlite3';
+import type { FailureMessage, JobOptions, JobStatus, ResultMessage } from '../protocol/index.js';
+import type { PlannedSweepJob } from './spec.js';
+
+export interface JobRow {
+  sweep: string;
+  id: string;
+  group: string;
+  index: number;
+  options: JobOptions;
+  status: JobStatus;
+  attempts: number;
+  generation: number;
+  reason: string | null;
+  metrics: Record<string, number | string | boolean | null> | null;
+  host: string | null;
+  lane: string | null;
+  device: string | null;
+  queued_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_s: number | null;
+}
+
+export const finishedStatuses: readonly JobStatus[] = ['done', 'failed', 'diverged'];
+
+const schema = `
+CREATE TABLE IF NOT EXISTS sweeps (
+  name TEXT PRIMARY KEY,
+  spec TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  sweep TEXT NOT NULL,
+  id TEXT NOT NULL,
+  grp TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  options TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'diverged')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  generation INTEGER NOT NULL DEFAULT 0,
+  reason TEXT,
+  metrics TEXT,
+  host TEXT,
+  lane TEXT,
+  device TEXT,
+  queued_at TEXT,
+  started_at TEXT,
+  finished_at TEXT,
+  duration_s REAL,
+  PRIMARY KEY (sweep, id)
+);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs (sweep, status);
+`;
+
+interface RawRow extends Omit<JobRow, 'options' | 'metrics' | 'group' | 'index'> {
+  grp: string;
+  idx: number;
+  options: string;
+  metrics: string | null;
+}
+
+const toRow = (raw: RawRow): JobRow => {
+  const { grp, idx, options, metrics, ...rest } = raw;
+  return { ...rest, group: grp, index: idx, options: JSON.parse(options) as JobOptions, metrics: metrics ? (JSON.parse(metrics) as JobRow['metrics']) : null };
+};
+
+export class ResultStore {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a committed result survives a power cut too, not only a crash of this process.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(schema);
+  }
+
+  /** Adds the sweep's jobs that are not in the store yet; returns how many were new. */
+  plan(sweep: string, jobs: readonly PlannedSweepJob[], spec?: string): number {
+    const now = new Date().toISOString();
+    const insert = this.db.prepare('INSERT OR IGNORE INTO jobs (sweep, id, grp, idx, options, status, queued_at) VALUES (?, ?, ?, ?, ?, \'queued\', ?)');
+    return this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO sweeps (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at')
+        .run(sweep, spec ?? null, now, now);
+      let added = 0;
+      for (const job of jobs) added += insert.run(sweep, job.id, job.group, job.index, JSON.stringify(job.options), now).changes;
+      return added;
+    })();
+  }
+
+  /** A worker started the job (progress seen): only a job that has not ended moves. */
+  markRunning(sweep: string, id: string, where: { host: string; lane: string; device: string }, at: string): void {
+    this.db
+      .prepare("UPDATE jobs SET status = 'running', host = ?, lane = ?, device = ?, started_at = COALESCE(started_at, ?) WHERE sweep = ? AND id = ? AND status IN ('queued', 'running')")
+      .run(where.host, where.lane, where.device, at, sweep, id);
+  }
+
+  /** Records a result once: true if it ended the job, false for a duplicate (already ended) or unknown job. */
+  recordResult(result: ResultMessage): boolean {
+    const status: JobStatus = result.status === 'completed' ? 'done' : result.status;
+    const duration = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000;
+    const changes = this.db
+      .prepare(
+        `UPDATE jobs SET status = ?, reason = ?, metrics = ?, attempts = MAX(attempts, ?), host = ?, lane = ?, device = ?,
+           started_at = ?, finished_at = ?, duration_s = ?
+         WHERE sweep = ? AND id = ? AND status IN ('queued', 'running')`,
+      )
+      .run(status, result.reason ?? null, result.metrics ? JSON.stringify(result.metrics) : null, result.attempt, result.host, result.lane, result.device, result.started_at, result.finished_at, duration, result.sweep, result.job).changes;
+    return changes === 1;
+  }
+
+  /** The queue gave up on a job: failed, unless a result ended it first. */
+  recordFailure(failure: FailureMessage): boolean {
+    return (
+      this.db
+        .prepare("UPDATE jobs SET status = 'failed', reason = ?, attempts = MAX(attempts, ?), finished_at = ? WHERE sweep = ? AND id = ? AND status IN ('queued', 'running')")
+        .run(failure.reason, failure.attempts, failure.at, failure.sweep, failure.job).changes === 1
+    );
+  }
+
+  /** Failed jobs go back to the queue under a new generation (a new message id, so the queue takes it). */
+  retryFailed(sweep: string): number {
+    return this.db.prepare("UPDATE jobs SET status = 'queued', reason = NULL, generation = generation + 1 WHERE sweep = ? AND status = 'failed'").run(sweep).changes;
+  }
+
+  jobs(sweep?: string): JobRow[] {
+    const rows = (sweep === undefined
+      ? this.db.prepare('SELECT * FROM jobs ORDER BY sweep, idx').all()
+      : this.db.prepare('SELECT * FROM jobs WHERE sweep = ? ORDER BY idx').all(sweep)) as RawRow[];
+    return rows.map(toRow);
+  }
+
+  unfinished(sweep: string): JobRow[] {
+    return (this.db.prepare("SELECT * FROM jobs WHERE sweep = ? AND status IN ('queued', 'running') ORDER BY idx").all(sweep) as RawRow[]).map(toRow);
+  }
+
+  counts(sweep?: string): Record<JobStatus, number> & { total: number } {
+    const rows = (sweep === undefined
+      ? this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()
+      : this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE sweep = ? GROUP BY status').all(sweep)) as Array<{ status: JobStatus; n: number }>;
+    const counts = { queued: 0, running: 0, done: 0, failed: 0, diverged: 0, total: 0 };
+    for (const { status, n } of rows) (counts[status] = n), (counts.total += n);
+    return counts;
+  }
+
+  sweeps(): string[] {
+    return (this.db.prepare('SELECT name FROM sweeps ORDER BY created_at').all() as Array<{ name: string }>).map((r) => r.name);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,125 @@
+// Runs one sweep to its end: plans the jobs into the store, enqueues the unfinished ones, and records every
+// result (committed before it is acked) until no job is queued or running. Resuming is the same call.
+import type { HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessage } from '../protocol/index.js';
+import { protocolVersion } from '../protocol/index.js';
+import type { SweepSpec } from './spec.js';
+import type { ResultStore } from './store.js';
+
+export interface SweepLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface SweepUpdate {
+  total: number;
+  done: number;
+  failed: number;
+  diverged: number;
+  running: number;
+  queued: number;
+  /** Seconds left at the rate of jobs ended so far in this run; null until one has. */
+  etaSeconds: number | null;
+}
+
+export interface RunSweepOptions {
+  spec: SweepSpec;
+  specText?: string;
+  store: ResultStore;
+  transport: OrchestratorTransport;
+  log: SweepLog;
+  onUpdate?: (update: SweepUpdate) => void;
+  onProgress?: (progress: ProgressMessage) => void;
+  onHeartbeat?: (heartbeat: HeartbeatMessage) => void;
+  /** Ends the wait early (SIGINT): resolves the run with `interrupted`. */
+  signal?: AbortSignal;
+  /** Run the failed jobs again (a new generation each). */
+  retryFailed?: boolean;
+}
+
+export interface SweepOutcome {
+  interrupted: boolean;
+  /** Jobs that ended in this run. */
+  ended: number;
+  /** Jobs that had already ended in the store (not run again). */
+  skipped: number;
+  duplicates: number;
+  counts: ReturnType<ResultStore['counts']>;
+}
+
+export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> {
+  const { spec, store, transport, log } = options;
+  const sweep = spec.name;
+  const added = store.plan(sweep, spec.jobs, options.specText);
+  if (options.retryFailed) {
+    const again = store.retryFailed(sweep);
+    if (again) log.info({ sweep, jobs: again }, `${again} failed jobs queued again`);
+  }
+  const unfinished = store.unfinished(sweep);
+  const skipped = store.counts(sweep).total - unfinished.length;
+  log.info({ sweep, jobs: spec.jobs.length, new: added, unfinished: unfinished.length, skipped }, `sweep ${sweep}: ${spec.jobs.length} jobs, ${unfinished.length} to run, ${skipped} already ended`);
+
+  const started = Date.now();
+  let ended = 0;
+  let duplicates = 0;
+  const seenRunning = new Set<string>();
+  const update = () => {
+    if (!options.onUpdate) return;
+    const c = store.counts(sweep);
+    const elapsed = (Date.now() - started) / 1000;
+    const left = c.queued + c.running;
+    options.onUpdate({ total: c.total, done: c.done, failed: c.failed, diverged: c.diverged, running: c.running, queued: c.queued, etaSeconds: ended > 0 ? (left * elapsed) / ended : null });
+  };
+  const stopProgress = transport.onProgress(sweep, (progress) => {
+    if (!seenRunning.has(progress.job)) {
+      seenRunning.add(progress.job);
+      store.markRunning(sweep, progress.job, progress, progress.at);
+      update();
+    }
+    options.onProgress?.(progress);
+  });
+  const stopHeartbeat = options.onHeartbeat ? transport.onHeartbeat(options.onHeartbeat) : () => undefined;
+
+  const events = transport.events(sweep)[Symbol.asyncIterator]();
+  const remaining = () => {
+    const c = store.counts(sweep);
+    return c.queued + c.running;
+  };
+  let interrupted = false;
+  try {
+    for (const job of unfinished) {
+      const message: JobMessage = { v: protocolVersion, type: 'job', sweep, id: job.id, group: job.group, options: job.options, enqueued_at: new Date().toISOString() };
+      await transport.enqueue(message, job.generation);
+    }
+    update();
+    const aborted = new Promise<'aborted'>((resolve) => {
+      if (options.signal?.aborted) resolve('aborted');
+      options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+    });
+    while (remaining() > 0) {
+      const next = await Promise.race([events.next(), aborted]);
+      if (next === 'aborted') {
+        interrupted = true;
+        break;
+      }
+      if (next.done) break;
+      const event = next.value;
+      if (event.kind === 'result') {
+        const result = event.delivery.value;
+        if (store.recordResult(result)) {
+          ended++;
+          log.info({ sweep, job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);
+        } else duplicates++;
+        // Committed (or already there): only now may the message go.
+        await event.delivery.ack();
+      } else if (store.recordFailure(event.failure)) {
+        ended++;
+        log.warn({ sweep, job: event.failure.job, reason: event.failure.reason }, `job ${event.failure.job} failed: ${event.failure.reason}`);
+      }
+      update();
+    }
+  } finally {
+    stopProgress();
+    stopHeartbeat();
+  }
+  return { interrupted, ended, skipped, duplicates, counts: store.counts(sweep) };
+}

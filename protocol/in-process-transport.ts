@@ -1,0 +1,142 @@
+// The embedded transport: the orchestrator and the lanes in one process, no server. Same contract as NATS:
+// explicit acks, redelivery of nak'ed jobs up to maxDeliver, one delivery per (sweep, job, generation).
+import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
+import type { Delivery, OrchestratorTransport, SweepEvent, WorkerTransport } from './transport.js';
+import { protocolVersion } from './version.js';
+
+interface QueuedJob {
+  job: JobMessage;
+  attempt: number;
+}
+
+/** An async queue: push values, iterate them; ends when closed. */
+class Channel<T> implements AsyncIterable<T> {
+  private readonly items: T[] = [];
+  private readonly waiters: Array<(value: IteratorResult<T>) => void> = [];
+  private closed = false;
+
+  push(value: T): void {
+    if (this.closed) return;
+    const waiter = this.waiters.shift();
+    if (waiter) waiter({ value, done: false });
+    else this.items.push(value);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const item = this.items.shift();
+    if (item !== undefined) return Promise.resolve({ value: item, done: false });
+    if (this.closed) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return { next: () => this.next() };
+  }
+}
+
+export interface InProcessOptions {
+  /** Deliveries of a job before it is given up (default 3). */
+  maxDeliver?: number;
+}
+
+export class InProcessBroker {
+  private readonly jobs = new Channel<QueuedJob>();
+  private readonly sweepEvents = new Map<string, Channel<SweepEvent>>();
+  private readonly seen = new Set<string>();
+  private readonly progressHandlers = new Set<{ sweep: string; handler: (p: ProgressMessage) => void }>();
+  private readonly heartbeatHandlers = new Set<(h: HeartbeatMessage) => void>();
+  private readonly maxDeliver: number;
+  private closed = false;
+
+  constructor(options: InProcessOptions = {}) {
+    this.maxDeliver = options.maxDeliver ?? 3;
+  }
+
+  private eventsOf(sweep: string): Channel<SweepEvent> {
+    let channel = this.sweepEvents.get(sweep);
+    if (!channel) this.sweepEvents.set(sweep, (channel = new Channel()));
+    return channel;
+  }
+
+  private deliver(queued: QueuedJob): Delivery<JobMessage> {
+    let settled = false;
+    return {
+      value: queued.job,
+      attempt: queued.attempt,
+      ack: async () => {
+        settled = true;
+      },
+      nak: async () => {
+        if (settled) return;
+        settled = true;
+        if (queued.attempt < this.maxDeliver) this.jobs.push({ job: queued.job, attempt: queued.attempt + 1 });
+        else this.giveUp(queued);
+      },
+      working: () => undefined,
+    };
+  }
+
+  private giveUp(queued: QueuedJob): void {
+    const failure: FailureMessage = {
+      v: protocolVersion,
+      type: 'failure',
+      sweep: queued.job.sweep,
+      job: queued.job.id,
+      reason: `no result after ${queued.attempt} deliveries`,
+      attempts: queued.attempt,
+      at: new Date().toISOString(),
+    };
+    this.eventsOf(queued.job.sweep).push({ kind: 'failure', failure });
+  }
+
+  readonly orchestrator: OrchestratorTransport = {
+    durable: false,
+    enqueue: async (job, generation = 0) => {
+      const key = `${job.sweep}.${job.id}.${generation}`;
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+      this.jobs.push({ job, attempt: 1 });
+    },
+    events: (sweep) => this.eventsOf(sweep),
+    onProgress: (sweep, handler) => {
+      const entry = { sweep, handler };
+      this.progressHandlers.add(entry);
+      return () => this.progressHandlers.delete(entry);
+    },
+    onHeartbeat: (handler) => {
+      this.heartbeatHandlers.add(handler);
+      return () => this.heartbeatHandlers.delete(handler);
+    },
+    close: async () => this.close(),
+  };
+
+  readonly worker: WorkerTransport = {
+    nextJob: async () => {
+      const next = await this.jobs.next();
+      return next.done ? null : this.deliver(next.value);
+    },
+    publishResult: async (result: ResultMessage) => {
+      const delivery: Delivery<ResultMessage> = { value: result, attempt: 1, ack: async () => undefined, nak: async () => undefined, working: () => undefined };
+      this.eventsOf(result.sweep).push({ kind: 'result', delivery });
+    },
+    publishProgress: (progress) => {
+      for (const { sweep, handler } of this.progressHandlers) if (sweep === progress.sweep) handler(progress);
+    },
+    publishHeartbeat: (heartbeat) => {
+      for (const handler of this.heartbeatHandlers) handler(heartbeat);
+    },
+    close: async () => undefined,
+  };
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.jobs.close();
+    for (const channel of this.sweepEvents.values()) channel.close();
+  }
+}

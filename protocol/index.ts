@@ -1,0 +1,8 @@
+// The wire contract: the one entry the orchestrator and the workers import.
+export { protocolVersion } from './version.js';
+export * from './job-options.js';
+export * from './messages.js';
+export { encode, decode, describeIssues, type Decoded } from './codec.js';
+export { streams, subjects, workerConsumer, resultConsumer, token } from './subjects.js';
+export type { Delivery, OrchestratorTransport, WorkerTransport, SweepEvent, InvalidMessageHandler } from './transport.js';
+export { InProcessBroker, type InProcessOptions } from './in-process-transport.js';

@@ -1,0 +1,97 @@
+// The messages on the wire (JSON, one per NATS message), each with the protocol version and its type.
+// Wire names are snake_case and stable; client-side types live with their users.
+import { z } from 'zod';
+import { jobOptionsSchema } from './job-options.js';
+import { protocolVersion } from './version.js';
+
+const header = { v: z.literal(protocolVersion) };
+const id = z.string().regex(/^[0-9a-f]{16}$/, 'a job or group id is 16 hex digits');
+const sweepName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a sweep name is 1-64 letters, digits, _ or -');
+const timestamp = z.string().datetime();
+const where = { host: z.string().min(1), lane: z.string().min(1), device: z.string().min(1), pid: z.number().int() };
+
+/** One job to run: the orchestrator → any worker. */
+export const jobMessageSchema = z.strictObject({
+  ...header,
+  type: z.literal('job'),
+  sweep: sweepName,
+  id,
+  group: id,
+  options: jobOptionsSchema,
+  enqueued_at: timestamp,
+});
+
+export const metricValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+/** How a job ended on a worker: worker → orchestrator (a JetStream stream, acked after the store commit). */
+export const resultMessageSchema = z.strictObject({
+  ...header,
+  type: z.literal('result'),
+  sweep: sweepName,
+  job: id,
+  status: z.enum(['completed', 'diverged', 'failed']),
+  reason: z.string().optional(),
+  metrics: z.record(z.string(), metricValue).nullable(),
+  /** Delivery count of the job message that produced this result (1 on the first try). */
+  attempt: z.number().int().positive(),
+  ...where,
+  started_at: timestamp,
+  finished_at: timestamp,
+});
+
+/** Training progress of a running job (core NATS, best effort). */
+export const progressMessageSchema = z.strictObject({
+  ...header,
+  type: z.literal('progress'),
+  sweep: sweepName,
+  job: id,
+  ...where,
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  loss: z.number().nullable(),
+  loss_data: z.number().nullable(),
+  loss_pde: z.number().nullable(),
+  rate: z.number().nullable(),
+  at: timestamp,
+});
+
+/** A lane says it is alive, what it runs and its memory (core NATS, every few seconds). */
+export const heartbeatMessageSchema = z.strictObject({
+  ...header,
+  type: z.literal('heartbeat'),
+  ...where,
+  /** Job slots (threads) of the lane and the jobs running in them. */
+  slots: z.number().int().positive(),
+  running: z.array(z.strictObject({ sweep: sweepName, job: id })),
+  rss_bytes: z.number().nonnegative(),
+  heap_bytes: z.number().nonnegative(),
+  at: timestamp,
+});
+
+/** A job the queue gave up on (its deliveries ran out with no result): orchestrator-side record. */
+export const failureMessageSchema = z.strictObject({
+  ...header,
+  type: z.literal('failure'),
+  sweep: sweepName,
+  job: id,
+  reason: z.string(),
+  attempts: z.number().int().nonnegative(),
+  at: timestamp,
+});
+
+export const messageSchemas = {
+  job: jobMessageSchema,
+  result: resultMessageSchema,
+  progress: progressMessageSchema,
+  heartbeat: heartbeatMessageSchema,
+  failure: failureMessageSchema,
+} as const;
+
+export type MessageType = keyof typeof messageSchemas;
+export type JobMessage = z.infer<typeof jobMessageSchema>;
+export type ResultMessage = z.infer<typeof resultMessageSchema>;
+export type ProgressMessage = z.infer<typeof progressMessageSchema>;
+export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
+export type FailureMessage = z.infer<typeof failureMessageSchema>;
+export type Message<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'diverged';

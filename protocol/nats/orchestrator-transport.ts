@@ -1,0 +1,184 @@
+// The orchestrator's side over NATS: enqueue jobs on the work-queue stream, read the sweep's results through
+// its own durable consumer (acked by the caller after the store commit), and turn the queue's give-ups
+// (max deliveries reached) into failure events.
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { decode, encode } from '../codec.js';
+import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from '../messages.js';
+import { resultConsumer, streams, subjects, workerConsumer } from '../subjects.js';
+import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent } from '../transport.js';
+import { protocolVersion } from '../version.js';
+import { AsyncQueue } from './async-queue.js';
+import { connectNats, type NatsSettings } from './connection.js';
+import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
+
+export interface NatsOrchestratorOptions {
+  queue?: Partial<QueueSettings>;
+  onInvalid?: InvalidMessageHandler;
+}
+
+const maxDeliveriesAdvisory = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${streams.jobs}.${workerConsumer}`;
+
+export class NatsOrchestratorTransport implements OrchestratorTransport {
+  readonly durable = true;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly queues: Array<AsyncQueue<SweepEvent>> = [];
+  private closed = false;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly options: NatsOrchestratorOptions,
+  ) {}
+
+  static async connect(settings: NatsSettings, options: NatsOrchestratorOptions = {}): Promise<NatsOrchestratorTransport> {
+    const nc = await connectNats({ name: 'mollifier-orchestrator', ...settings });
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+      await ensureLayout(jsm, { ...queueDefaults, ...options.queue });
+      return new NatsOrchestratorTransport(nc, jetstream(nc, { timeout: 10_000 }), jsm, options);
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
+  }
+
+  private invalid(subject: string, reason: string): void {
+    this.options.onInvalid?.(subject, reason);
+  }
+
+  async enqueue(job: JobMessage, generation = 0): Promise<void> {
+    await publishDurably(this.js, subjects.job(job.sweep), encode('job', job), `${job.sweep}.${job.id}.${generation}`);
+  }
+
+  events(sweep: string): AsyncIterable<SweepEvent> {
+    const queue = new AsyncQueue<SweepEvent>();
+    this.queues.push(queue);
+    void this.pumpResults(sweep, queue);
+    this.watchGiveUps(sweep, queue);
+    return queue;
+  }
+
+  private async resultsConsumer(sweep: string): Promise<Consumer> {
+    const name = resultConsumer(sweep);
+    try {
+      await this.jsm.consumers.info(streams.results, name);
+    } catch {
+      await this.jsm.consumers.add(streams.results, {
+        durable_name: name,
+        filter_subject: subjects.result(sweep),
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: 60_000_000_000,
+        max_ack_pending: 1000,
+      });
+    }
+    return this.js.consumers.get(streams.results, name);
+  }
+
+  private async pumpResults(sweep: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
+    let consumer: Consumer | undefined;
+    while (!this.closed) {
+      try {
+        consumer ??= await this.resultsConsumer(sweep);
+        const msg = await consumer.next({ expires: 5000 });
+        if (!msg) continue;
+        const decoded = decode('result', msg.data);
+        if (!decoded.ok) {
+          this.invalid(msg.subject, decoded.error);
+          msg.term(decoded.error.slice(0, 200));
+          continue;
+        }
+        queue.push({ kind: 'result', delivery: deliveryOf(msg, decoded.value) });
+      } catch (error) {
+        if (this.closed) break;
+        // Server restarting or the consumer gone with it: wait and look the consumer up again.
+        consumer = undefined;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        void error;
+      }
+    }
+  }
+
+  private watchGiveUps(sweep: string, queue: AsyncQueue<SweepEvent>): void {
+    const sub = this.nc.subscribe(maxDeliveriesAdvisory, {
+      callback: (error, msg) => {
+        if (error) return;
+        void (async () => {
+          try {
+            const advisory = JSON.parse(new TextDecoder().decode(msg.data)) as { stream_seq: number; deliveries: number };
+            const stored = await this.jsm.streams.getMessage(streams.jobs, { seq: advisory.stream_seq });
+            if (!stored) return;
+            const job = decode('job', stored.data);
+            if (!job.ok || job.value.sweep !== sweep) return;
+            // The queue will not deliver it again; take it out so it does not sit there.
+            await this.jsm.streams.deleteMessage(streams.jobs, advisory.stream_seq).catch(() => false);
+            const failure: FailureMessage = {
+              v: protocolVersion,
+              type: 'failure',
+              sweep,
+              job: job.value.id,
+              reason: `no result after ${advisory.deliveries} deliveries (the workers running it died or stalled)`,
+              attempts: advisory.deliveries,
+              at: new Date().toISOString(),
+            };
+            queue.push({ kind: 'failure', failure });
+          } catch {
+            // The message is gone already (another orchestrator took it): nothing to record here.
+          }
+        })();
+      },
+    });
+    this.subscriptions.push(sub);
+  }
+
+  onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void {
+    const sub = this.nc.subscribe(subjects.progress(sweep), {
+      callback: (error, msg) => {
+        if (error) return;
+        const decoded = decode('progress', msg.data);
+        if (decoded.ok) handler(decoded.value);
+        else this.invalid(msg.subject, decoded.error);
+      },
+    });
+    this.subscriptions.push(sub);
+    return () => sub.unsubscribe();
+  }
+
+  onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void {
+    const sub = this.nc.subscribe(subjects.heartbeatsAll, {
+      callback: (error, msg) => {
+        if (error) return;
+        const decoded = decode('heartbeat', msg.data);
+        if (decoded.ok) handler(decoded.value);
+        else this.invalid(msg.subject, decoded.error);
+      },
+    });
+    this.subscriptions.push(sub);
+    return () => sub.unsubscribe();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const queue of this.queues) queue.close();
+    for (const sub of this.subscriptions) sub.unsubscribe();
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+/** A JetStream message as a Delivery: ack waits for the server's confirmation. */
+export function deliveryOf<T>(msg: JsMsg, value: T): Delivery<T> {
+  return {
+    value,
+    attempt: msg.info.deliveryCount,
+    ack: async () => {
+      await msg.ackAck({ timeout: 5000 }).catch(() => msg.ack());
+    },
+    nak: async (delayMs?: number) => msg.nak(delayMs),
+    working: () => msg.working(),
+  };
+}
+
+export type { ResultMessage };

@@ -1,0 +1,74 @@
+// The JetStream layout: a work-queue stream of jobs with one shared durable pull consumer, a results stream,
+// and publishing that survives timeouts and server restarts.
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type PubAck } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { streams, subjects, workerConsumer } from '../subjects.js';
+
+export interface QueueSettings {
+  /** A job not acked nor worked on for this long goes to another worker (default 30 s). */
+  ackWaitMs: number;
+  /** Deliveries of a job before the queue gives up on it (default 3). */
+  maxDeliver: number;
+  /** Re-enqueueing the same job within this window delivers it once (default 24 h, longer than a sweep's restart). */
+  duplicateWindowMs: number;
+}
+
+export const queueDefaults: QueueSettings = { ackWaitMs: 30_000, maxDeliver: 3, duplicateWindowMs: 24 * 3600_000 };
+
+async function ensureStream(jsm: JetStreamManager, config: Parameters<JetStreamManager['streams']['add']>[0]): Promise<void> {
+  try {
+    await jsm.streams.info(config.name!);
+  } catch {
+    await jsm.streams.add(config);
+  }
+}
+
+export async function ensureLayout(jsm: JetStreamManager, settings: QueueSettings): Promise<void> {
+  await ensureStream(jsm, {
+    name: streams.jobs,
+    subjects: [subjects.jobsAll],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(settings.duplicateWindowMs),
+  });
+  await ensureStream(jsm, {
+    name: streams.results,
+    subjects: [subjects.resultsAll],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(30 * 24 * 3600_000),
+    duplicate_window: nanos(settings.duplicateWindowMs),
+  });
+  try {
+    await jsm.consumers.info(streams.jobs, workerConsumer);
+  } catch {
+    await jsm.consumers.add(streams.jobs, {
+      durable_name: workerConsumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(settings.ackWaitMs),
+      max_deliver: settings.maxDeliver,
+      max_ack_pending: 10_000,
+    });
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Publish to a stream until it is stored: a timeout (the server restarting, a leader moving) is retried with
+ * backoff; the message id makes a retry of a publish that did land a no-op.
+ */
+export async function publishDurably(js: JetStreamClient, subject: string, data: Uint8Array, msgID: string, deadlineMs = 120_000): Promise<PubAck> {
+  const until = Date.now() + deadlineMs;
+  let wait = 250;
+  for (;;) {
+    try {
+      return await js.publish(subject, data, { msgID, timeout: 5000 });
+    } catch (error) {
+      if (Date.now() + wait > until) throw new Error(`publish to ${subject} failed for ${deadlineMs / 1000} s: ${(error as Error).message}`);
+      await sleep(wait);
+      wait = Math.min(wait * 2, 5000);
+    }
+  }
+}

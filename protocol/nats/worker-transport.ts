@@ -1,0 +1,87 @@
+// The worker's side over NATS: pull jobs from the shared durable consumer (one pull per free slot), publish
+// results to the results stream before acking the job, progress and heartbeats on core subjects.
+import { jetstream, jetstreamManager, type Consumer, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { decode, encode } from '../codec.js';
+import type { JobMessage, ResultMessage } from '../messages.js';
+import { streams, subjects, workerConsumer } from '../subjects.js';
+import type { Delivery, InvalidMessageHandler, WorkerTransport } from '../transport.js';
+import { connectNats, type NatsSettings } from './connection.js';
+import { deliveryOf } from './orchestrator-transport.js';
+import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
+
+export interface NatsWorkerOptions {
+  queue?: Partial<QueueSettings>;
+  onInvalid?: InvalidMessageHandler;
+  /** Called when a pull fails (server away); the pull is retried. */
+  onRetry?: (reason: string) => void;
+}
+
+export class NatsWorkerTransport implements WorkerTransport {
+  private closed = false;
+  private consumer: Consumer | undefined;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly options: NatsWorkerOptions,
+  ) {}
+
+  static async connect(settings: NatsSettings, options: NatsWorkerOptions = {}): Promise<NatsWorkerTransport> {
+    const nc = await connectNats({ name: 'mollifier-worker', ...settings });
+    try {
+      await ensureLayout(await jetstreamManager(nc, { timeout: 10_000 }), { ...queueDefaults, ...options.queue });
+      return new NatsWorkerTransport(nc, jetstream(nc, { timeout: 10_000 }), options);
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
+  }
+
+  async nextJob(): Promise<Delivery<JobMessage> | null> {
+    while (!this.closed) {
+      try {
+        this.consumer ??= await this.js.consumers.get(streams.jobs, workerConsumer);
+        const msg = await this.consumer.next({ expires: 5000 });
+        if (this.closed) {
+          // Closing while a job was on its way: hand it straight back.
+          msg?.nak();
+          return null;
+        }
+        if (!msg) continue;
+        const decoded = decode('job', msg.data);
+        if (!decoded.ok) {
+          this.options.onInvalid?.(msg.subject, decoded.error);
+          // Garbage is never delivered again.
+          msg.term(decoded.error.slice(0, 200));
+          continue;
+        }
+        return deliveryOf(msg, decoded.value);
+      } catch (error) {
+        if (this.closed) return null;
+        this.consumer = undefined;
+        this.options.onRetry?.((error as Error).message);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    return null;
+  }
+
+  async publishResult(result: ResultMessage): Promise<void> {
+    await publishDurably(this.js, subjects.result(result.sweep), encode('result', result), `${result.sweep}.${result.job}.${result.attempt}.${result.host}.${result.lane}.${result.pid}`);
+  }
+
+  publishProgress(progress: Parameters<WorkerTransport['publishProgress']>[0]): void {
+    if (!this.nc.isClosed()) this.nc.publish(subjects.progress(progress.sweep), encode('progress', progress));
+  }
+
+  publishHeartbeat(heartbeat: Parameters<WorkerTransport['publishHeartbeat']>[0]): void {
+    if (!this.nc.isClosed()) this.nc.publish(subjects.heartbeat(heartbeat.host, heartbeat.lane), encode('heartbeat', heartbeat));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}

@@ -1,0 +1,29 @@
+// Subject and stream names: one place, so every node agrees.
+
+export const streams = {
+  /** Work queue of jobs: one shared durable pull consumer, explicit ack. */
+  jobs: 'MOLLIFIER_JOBS',
+  /** Results of every sweep (limits retention); the orchestrator of a sweep reads its own subject. */
+  results: 'MOLLIFIER_RESULTS',
+} as const;
+
+/** The workers' shared durable consumer on the jobs stream. */
+export const workerConsumer = 'mollifier-workers';
+
+export const subjects = {
+  job: (sweep: string) => `mollifier.jobs.${sweep}`,
+  jobsAll: 'mollifier.jobs.>',
+  result: (sweep: string) => `mollifier.results.${sweep}`,
+  resultsAll: 'mollifier.results.>',
+  progress: (sweep: string) => `mollifier.progress.${sweep}`,
+  heartbeat: (host: string, lane: string) => `mollifier.heartbeat.${token(host)}.${token(lane)}`,
+  heartbeatsAll: 'mollifier.heartbeat.>',
+} as const;
+
+/** The orchestrator's durable consumer of one sweep's results. */
+export const resultConsumer = (sweep: string) => `mollifier-results-${sweep}`;
+
+/** A subject token: no dots, wildcards or spaces. */
+export function token(text: string): string {
+  return text.replace(/[.*>\s]/g, '_') || '_';
+}

@@ -1,0 +1,41 @@
+// How the orchestrator and the workers meet: two narrow interfaces, implemented over NATS JetStream
+// (nats-transport.ts) and in process (in-process-transport.ts, the embedded default). Neither side knows which.
+import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
+
+/** A message that must be settled: ack when done with it, nak to have it delivered again. */
+export interface Delivery<T> {
+  readonly value: T;
+  /** 1 on the first delivery. */
+  readonly attempt: number;
+  ack(): Promise<void>;
+  nak(delayMs?: number): Promise<void>;
+  /** Still working on it: push the redelivery deadline back (long jobs). */
+  working(): void;
+}
+
+export type SweepEvent = { kind: 'result'; delivery: Delivery<ResultMessage> } | { kind: 'failure'; failure: FailureMessage };
+
+export interface OrchestratorTransport {
+  /** True when queued jobs outlive this process (NATS): a resumed sweep must not count on re-enqueueing. */
+  readonly durable: boolean;
+  /** Enqueue a job; enqueueing the same (sweep, job, generation) twice delivers it once. */
+  enqueue(job: JobMessage, generation?: number): Promise<void>;
+  /** Results and give-ups of one sweep, until `close()`. Each result must be acked after it is stored. */
+  events(sweep: string): AsyncIterable<SweepEvent>;
+  onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void;
+  onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface WorkerTransport {
+  /** The next job for a free slot; null once the transport is closed. */
+  nextJob(): Promise<Delivery<JobMessage> | null>;
+  /** Resolves once the result is durably accepted (JetStream ack); retries through reconnects. */
+  publishResult(result: ResultMessage): Promise<void>;
+  publishProgress(progress: ProgressMessage): void;
+  publishHeartbeat(heartbeat: HeartbeatMessage): void;
+  close(): Promise<void>;
+}
+
+/** Called for every message a reader refused (malformed, unknown version): log it and go on. */
+export type InvalidMessageHandler = (subject: string, reason: string) => void;

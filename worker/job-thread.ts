@@ -1,0 +1,64 @@
+// The piscina worker entry: runs one job in this thread and returns how it ended. Progress goes through the
+// MessagePort the lane hands over. TensorFlow loads on the first train job, not at thread start, so a
+// no-op lane never pays for it and a load failure is a failed job, not a thread that respawns in a loop.
+import type { MessagePort } from 'node:worker_threads';
+import type { JobOptions } from '../protocol/index.js';
+
+export interface ThreadTask {
+  options: JobOptions;
+  port: MessagePort;
+}
+
+export interface ThreadProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  lossData: number;
+  lossPde: number;
+  rate: number;
+}
+
+export interface ThreadOutcome {
+  status: 'completed' | 'diverged' | 'failed';
+  reason?: string;
+  metrics: Record<string, number | string | boolean | null> | null;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: MessagePort): Promise<ThreadOutcome> {
+  const started = performance.now();
+  const steps = Math.max(1, Math.min(10, Math.floor(options['duration-ms'] / 100)));
+  for (let step = 1; step <= steps; step++) {
+    await sleep(options['duration-ms'] / steps);
+    port.postMessage({ epoch: step, epochs: steps, loss: 1 / step, lossData: 1 / step, lossPde: 0, rate: step / Math.max(1e-3, (performance.now() - started) / 1000) } satisfies ThreadProgress);
+  }
+  // A crash of the thread itself, as an out-of-memory abort would be: the lane must survive it.
+  if (options.outcome === 'crash') process.exit(70);
+  if (options.outcome === 'failed') return { status: 'failed', reason: 'noop job asked to fail', metrics: null };
+  return { status: 'completed', metrics: { duration_ms: performance.now() - started, seed: options.seed } };
+}
+
+async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: MessagePort): Promise<ThreadOutcome> {
+  const [{ runJob }, { jobConfigOf, flattenMetrics }] = await Promise.all([import('../mollifier/training/job.js'), import('./job-config.js')]);
+  const result = await runJob(jobConfigOf(options), {
+    onProgress: (p) => port.postMessage({ epoch: p.epoch, epochs: p.epochs, loss: p.loss, lossData: p.lossData, lossPde: p.lossPde, rate: p.rate } satisfies ThreadProgress),
+  });
+  return {
+    status: result.status,
+    ...(result.reason ? { reason: result.reason } : {}),
+    metrics: result.metrics ? flattenMetrics(result.metrics) : null,
+  };
+}
+
+export default async function runTask(task: ThreadTask): Promise<ThreadOutcome> {
+  try {
+    return task.options.kind === 'noop' ? await runNoop(task.options, task.port) : await runTrain(task.options, task.port);
+  } catch (error) {
+    // Bad options (the science library's checks), out of memory in the backend, any error of the job itself.
+    const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+    return { status: 'failed', reason: message.split('\n')[0]!.slice(0, 500), metrics: null };
+  } finally {
+    task.port.close();
+  }
+}

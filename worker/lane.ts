@@ -1,0 +1,55 @@
+// A lane: the job slots of one device. Its jobs run in a piscina pool of `slots` threads; a thread that
+// crashes (an abort, out of memory, process.exit) fails its job with the reason and is replaced.
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { JobOptions } from '../protocol/index.js';
+import type { ThreadOutcome, ThreadProgress } from './job-thread.js';
+
+export interface LaneOptions {
+  /** e.g. "cpu0" or "gpu3". */
+  name: string;
+  /** What the jobs run on: "cpu" or "cuda:3". */
+  device: string;
+  /** Jobs at a time (threads). */
+  slots: number;
+  /** Extra environment for the threads (the lane's process already has CUDA_VISIBLE_DEVICES). */
+  env?: Record<string, string>;
+}
+
+export class Lane {
+  readonly name: string;
+  readonly device: string;
+  readonly slots: number;
+  private readonly pool: Piscina;
+
+  constructor(options: LaneOptions) {
+    this.name = options.name;
+    this.device = options.device;
+    this.slots = options.slots;
+    this.pool = new Piscina({
+      filename: new URL('./job-thread.js', import.meta.url).href,
+      minThreads: 0,
+      maxThreads: options.slots,
+      // One job per thread at a time: a training job owns its thread's TensorFlow engine.
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+      env: { ...process.env, ...options.env } as Record<string, string>,
+    });
+  }
+
+  async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void): Promise<ThreadOutcome> {
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (progress: ThreadProgress) => onProgress(progress));
+    try {
+      return (await this.pool.run({ options, port: port2 }, { transferList: [port2] })) as ThreadOutcome;
+    } catch (error) {
+      return { status: 'failed', reason: `the job's thread died: ${(error as Error).message.split('\n')[0]}`, metrics: null };
+    } finally {
+      port1.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,131 @@
+// A worker node: pulls jobs for its free slots, runs them on its lanes, reports progress, heartbeats and
+// results, and acks a job only once its result is durably published (a crash before that redelivers it).
+import { hostname } from 'node:os';
+import { protocolVersion, type Delivery, type JobMessage, type WorkerTransport } from '../protocol/index.js';
+import { Lane } from './lane.js';
+
+export interface WorkerLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface WorkerNodeOptions {
+  host?: string;
+  lanes: Lane[];
+  /** Heartbeat period (default 5 s); also how often a running job says working() to the queue. */
+  heartbeatMs?: number;
+  /** Progress messages at most this often per job (default 1 s). */
+  progressEveryMs?: number;
+  log: WorkerLog;
+}
+
+export class WorkerNode {
+  readonly host: string;
+  private readonly running = new Map<string, { lane: Lane; sweep: string; job: string }>();
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly transport: WorkerTransport,
+    private readonly options: WorkerNodeOptions,
+  ) {
+    this.host = options.host ?? hostname();
+  }
+
+  private where(lane: Lane) {
+    return { host: this.host, lane: lane.name, device: lane.device, pid: process.pid };
+  }
+
+  private heartbeat(): void {
+    const memory = process.memoryUsage();
+    for (const lane of this.options.lanes) {
+      const running = [...this.running.values()].filter((r) => r.lane === lane).map(({ sweep, job }) => ({ sweep, job }));
+      this.transport.publishHeartbeat({ v: protocolVersion, type: 'heartbeat', ...this.where(lane), slots: lane.slots, running, rss_bytes: memory.rss, heap_bytes: memory.heapUsed, at: new Date().toISOString() });
+    }
+  }
+
+  /** Runs until stop(): one loop per slot of every lane. */
+  async run(): Promise<void> {
+    this.heartbeat();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 5000);
+    this.heartbeatTimer.unref();
+    const loops = this.options.lanes.flatMap((lane) => Array.from({ length: lane.slots }, (_, slot) => this.slotLoop(lane, slot)));
+    await Promise.all(loops);
+  }
+
+  private async slotLoop(lane: Lane, slot: number): Promise<void> {
+    while (!this.stopped) {
+      let delivery: Delivery<JobMessage> | null;
+      try {
+        delivery = await this.transport.nextJob();
+      } catch (error) {
+        if (this.stopped) return;
+        this.options.log.warn({ lane: lane.name, slot, err: (error as Error).message }, 'fetching a job failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      if (!delivery) return;
+      const run = this.runOne(lane, delivery);
+      this.inFlight.add(run);
+      await run.finally(() => this.inFlight.delete(run));
+    }
+  }
+
+  private async runOne(lane: Lane, delivery: Delivery<JobMessage>): Promise<void> {
+    const job = delivery.value;
+    const key = `${job.sweep}/${job.id}`;
+    const log = { sweep: job.sweep, job: job.id, host: this.host, lane: lane.name, attempt: delivery.attempt };
+    this.running.set(key, { lane, sweep: job.sweep, job: job.id });
+    const started = new Date();
+    this.options.log.info(log, `job ${job.id} started`);
+    // Keep the queue from redelivering a long job while it runs.
+    const working = setInterval(() => delivery.working(), this.options.heartbeatMs ?? 5000);
+    let lastProgress = 0;
+    try {
+      const outcome = await lane.run(job.options, (p) => {
+        const now = Date.now();
+        if (now - lastProgress < (this.options.progressEveryMs ?? 1000) && p.epoch < p.epochs) return;
+        lastProgress = now;
+        const finite = (v: number) => (Number.isFinite(v) ? v : null);
+        this.transport.publishProgress({
+          v: protocolVersion, type: 'progress', sweep: job.sweep, job: job.id, ...this.where(lane),
+          epoch: p.epoch, epochs: p.epochs, loss: finite(p.loss), loss_data: finite(p.lossData), loss_pde: finite(p.lossPde), rate: finite(p.rate), at: new Date().toISOString(),
+        });
+      });
+      clearInterval(working);
+      if (this.stopped) {
+        // Stopping this worker cut the job short: it is not the job's failure; give it back to the queue.
+        await delivery.nak();
+        this.options.log.info(log, `job ${job.id} handed back (worker stopping)`);
+        return;
+      }
+      await this.transport.publishResult({
+        v: protocolVersion, type: 'result', sweep: job.sweep, job: job.id, status: outcome.status,
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+        metrics: outcome.metrics, attempt: delivery.attempt, ...this.where(lane),
+        started_at: started.toISOString(), finished_at: new Date().toISOString(),
+      });
+      await delivery.ack();
+      this.options.log.info({ ...log, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) }, `job ${job.id} ${outcome.status}`);
+    } catch (error) {
+      // The result could not be published (server gone for good): let the queue redeliver the job.
+      this.options.log.error({ ...log, err: (error as Error).message }, `job ${job.id}: result not published; the job will be redelivered`);
+      await delivery.nak(5000).catch(() => undefined);
+    } finally {
+      clearInterval(working);
+      this.running.delete(key);
+    }
+  }
+
+  /** Stops pulling, ends the running jobs (handed back to the queue) and closes the transport. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    await Promise.all(this.options.lanes.map((lane) => lane.close()));
+    await Promise.all(this.inFlight);
+    await this.transport.close();
+  }
+}
