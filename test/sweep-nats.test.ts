@@ -1,0 +1,144 @@
+// Sweeps over a real nats-server (started here on a free loopback port): crash and restart behaviour.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { ResultStore } from '../orchestrator/store.js';
+import { CliProcess, NatsServer, freePort, requireBinary } from './support/services.js';
+
+const cli = fileURLToPath(new URL('../bin/main.js', import.meta.url));
+const binary = requireBinary('nats-server');
+const skip = 'skip' in binary ? binary.skip : false;
+let server: NatsServer;
+let dir: string;
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'mollifier-sweep-'));
+});
+after(async () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function spec(name: string, jobs: number, durationMs: number): string {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, `name: ${name}\nseeds: 1\nbase: {kind: noop, duration-ms: ${durationMs}}\nmatrix:\n  label: [${Array.from({ length: jobs }, (_, i) => i).join(', ')}]\n`);
+  return path;
+}
+
+const worker = (host: string, cpus = 1) => new CliProcess(cli, ['worker', '--nats', server.url, '--cpus', String(cpus), '--host', host, '--ack-wait', '2', '--max-deliver', '5']);
+const orchestrator = (specPath: string, store: string) => new CliProcess(cli, ['sweep', 'run', specPath, '--nats', server.url, '--store', store, '--no-table']);
+const startsOf = (lines: string[], job: string) => lines.filter((l) => l.includes(`"msg":"job ${job} started"`)).length;
+
+function storeRows(path: string) {
+  const store = new ResultStore(path);
+  try {
+    return store.jobs();
+  } finally {
+    store.close();
+  }
+}
+
+async function withServer(body: () => Promise<void>): Promise<void> {
+  server = await NatsServer.start((binary as { path: string }).path);
+  try {
+    await body();
+  } finally {
+    await server.stop();
+  }
+}
+
+test('a worker SIGKILLed mid-job: its job is redelivered, and every job is recorded exactly once', { skip, timeout: 90_000 }, () =>
+  withServer(async () => {
+    const a = worker('wA');
+    const b = worker('wB');
+    await a.waitForLine(/pulling from/);
+    await b.waitForLine(/pulling from/);
+    const store = join(dir, 'kill-worker.sqlite');
+    const run = orchestrator(spec('killworker', 6, 1500), store);
+    const started = await a.waitForLine(/"msg":"job [0-9a-f]{16} started"/);
+    const killedJob = /job ([0-9a-f]{16}) started/.exec(started)![1]!;
+    a.kill('SIGKILL');
+    assert.equal(await run.exited, 0, run.lines.slice(-5).join('\n'));
+    b.kill();
+    await b.exited;
+    const rows = storeRows(store);
+    assert.equal(rows.length, 6);
+    assert.deepEqual(rows.map((r) => r.status), Array(6).fill('done'));
+    const killed = rows.find((r) => r.id === killedJob)!;
+    assert.equal(killed.host, 'wB', 'the killed job finished on the other worker');
+    assert.ok(killed.attempts >= 2, `redelivered: attempt ${killed.attempts}`);
+  }));
+
+test('the orchestrator killed mid-sweep and restarted resumes; no finished job runs again', { skip, timeout: 90_000 }, () =>
+  withServer(async () => {
+    const w = worker('w1', 2);
+    await w.waitForLine(/pulling from/);
+    const store = join(dir, 'kill-orchestrator.sqlite');
+    const specPath = spec('killorch', 8, 600);
+    const first = orchestrator(specPath, store);
+    await first.waitForLine(/"msg":"job [0-9a-f]{16} completed".*|job [0-9a-f]{16} completed/);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    first.kill('SIGKILL');
+    await first.exited;
+    const doneBefore = storeRows(store).filter((r) => r.status === 'done').map((r) => r.id);
+    assert.ok(doneBefore.length >= 1 && doneBefore.length < 8, `done before the kill: ${doneBefore.length}`);
+    const second = orchestrator(specPath, store);
+    assert.equal(await second.exited, 0, second.lines.slice(-5).join('\n'));
+    assert.ok(second.lines.some((l) => /already ended/.test(l)));
+    w.kill();
+    await w.exited;
+    const rows = storeRows(store);
+    assert.deepEqual(rows.map((r) => r.status), Array(8).fill('done'));
+    for (const id of doneBefore) assert.equal(startsOf(w.lines, id), 1, `job ${id} ran once`);
+  }));
+
+test('nats-server restarted on the same store dir mid-sweep: the sweep completes', { skip, timeout: 90_000 }, () =>
+  withServer(async () => {
+    const w = worker('w1', 2);
+    await w.waitForLine(/pulling from/);
+    const store = join(dir, 'restart-server.sqlite');
+    const run = orchestrator(spec('restartserver', 6, 800), store);
+    await run.waitForLine(/job [0-9a-f]{16} completed/);
+    await server.restart(500);
+    assert.equal(await run.exited, 0, run.lines.slice(-5).join('\n'));
+    w.kill();
+    await w.exited;
+    const rows = storeRows(store);
+    assert.deepEqual(rows.map((r) => r.status), Array(6).fill('done'));
+  }));
+
+test('garbage on the job subject: the worker logs it and goes on', { skip, timeout: 60_000 }, () =>
+  withServer(async () => {
+    const w = worker('w1');
+    await w.waitForLine(/pulling from/);
+    const nc = await connect({ servers: server.url });
+    const js = jetstream(nc);
+    await js.publish('mollifier.jobs.garbage', new TextEncoder().encode('{not json'));
+    await js.publish('mollifier.jobs.garbage', new TextEncoder().encode(JSON.stringify({ v: 99, type: 'job' })));
+    await nc.close();
+    await w.waitForLine(/ignored an invalid message.*not JSON/);
+    await w.waitForLine(/ignored an invalid message.*protocol version 99/);
+    const store = join(dir, 'garbage.sqlite');
+    const run = orchestrator(spec('aftergarbage', 2, 100), store);
+    assert.equal(await run.exited, 0);
+    w.kill();
+    await w.exited;
+    assert.deepEqual(storeRows(store).map((r) => r.status), ['done', 'done']);
+  }));
+
+test('an unreachable NATS URL: one clear line and exit 2 within 10 s', { timeout: 30_000 }, async () => {
+  dir ??= mkdtempSync(join(tmpdir(), 'mollifier-sweep-'));
+  const port = await freePort();
+  const started = Date.now();
+  const run = new CliProcess(cli, ['sweep', 'run', spec('unreachable', 1, 0), '--nats', `nats://127.0.0.1:${port}`, '--store', join(dir, 'unreachable.sqlite')]);
+  assert.equal(await run.exited, 2);
+  assert.ok(Date.now() - started < 10_000);
+  const errors = run.lines.filter((l) => l.startsWith('mollifier:'));
+  assert.equal(errors.length, 1, run.lines.join('\n'));
+  assert.match(errors[0]!, /cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+/);
+});
