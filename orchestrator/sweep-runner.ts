@@ -61,18 +61,27 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   const started = Date.now();
   let ended = 0;
   let duplicates = 0;
-  const seenRunning = new Set<string>();
+  // Counts kept here, not queried per event: the store is written once per result and read at the ends.
+  const counts = store.counts(sweep);
+  const state = new Map(unfinished.map((job) => [job.id, job.status]));
   const update = () => {
     if (!options.onUpdate) return;
-    const c = store.counts(sweep);
     const elapsed = (Date.now() - started) / 1000;
-    const left = c.queued + c.running;
-    options.onUpdate({ total: c.total, done: c.done, failed: c.failed, diverged: c.diverged, running: c.running, queued: c.queued, etaSeconds: ended > 0 ? (left * elapsed) / ended : null });
+    const left = counts.queued + counts.running;
+    options.onUpdate({ total: counts.total, done: counts.done, failed: counts.failed, diverged: counts.diverged, running: counts.running, queued: counts.queued, etaSeconds: ended > 0 ? (left * elapsed) / ended : null });
+  };
+  const move = (id: string, to: 'running' | 'done' | 'failed' | 'diverged') => {
+    const from = state.get(id);
+    if (from === undefined || from === to) return;
+    counts[from]--;
+    counts[to]++;
+    if (to === 'running') state.set(id, to);
+    else state.delete(id);
   };
   const stopProgress = transport.onProgress(sweep, (progress) => {
-    if (!seenRunning.has(progress.job)) {
-      seenRunning.add(progress.job);
+    if (state.get(progress.job) === 'queued') {
       store.markRunning(sweep, progress.job, progress, progress.at);
+      move(progress.job, 'running');
       update();
     }
     options.onProgress?.(progress);
@@ -80,10 +89,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   const stopHeartbeat = options.onHeartbeat ? transport.onHeartbeat(options.onHeartbeat) : () => undefined;
 
   const events = transport.events(sweep)[Symbol.asyncIterator]();
-  const remaining = () => {
-    const c = store.counts(sweep);
-    return c.queued + c.running;
-  };
+  const remaining = () => state.size;
   let interrupted = false;
   try {
     for (const job of unfinished) {
@@ -107,12 +113,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
         const result = event.delivery.value;
         if (store.recordResult(result)) {
           ended++;
+          move(result.job, result.status === 'completed' ? 'done' : result.status);
           log.info({ sweep, job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);
         } else duplicates++;
         // Committed (or already there): only now may the message go.
         await event.delivery.ack();
       } else if (store.recordFailure(event.failure)) {
         ended++;
+        move(event.failure.job, 'failed');
         log.warn({ sweep, job: event.failure.job, reason: event.failure.reason }, `job ${event.failure.job} failed: ${event.failure.reason}`);
       }
       update();

@@ -170,3 +170,15 @@ test('sweep status --json and table --format csv read the store', () => {
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /no such file/);
 });
+
+test('every example spec parses; quick.yaml is the small embedded default of npm start', async () => {
+  const { readdirSync } = await import('node:fs');
+  const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
+  const files = readdirSync(examples).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.length >= 6);
+  const { readSpec } = await import('../orchestrator/spec.js');
+  const jobs = Object.fromEntries(files.map((f) => [f, readSpec(join(examples, f)).jobs.length]));
+  assert.equal(jobs['quick.yaml'], 4);
+  assert.equal(jobs['noop-load.yaml'], 2000);
+  for (const row of ['langevin', 'heat', 'rd']) assert.equal(jobs[`table2-${row}.yaml`], 30, `table2-${row}: 6 columns × 5 seeds`);
+});

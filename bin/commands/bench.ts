@@ -107,6 +107,19 @@ export function registerBenchCommand(program: Command): void {
       log(`wrote ${out} from ${file.records.length} runs`);
     });
   bench
+    .command('sweep')
+    .description('orchestration cost: 2,000 no-op jobs on 8 lanes (embedded and over NATS), and 1 → 2 lanes on training jobs')
+    .option('--quick', '200 no-op jobs and 20-epoch training jobs (writes no report unless --out)')
+    .option('--out <file>', 'report to update (default docs/benchmarks.md; none with --quick)')
+    .option('--json', 'print the rows as JSON on stdout')
+    .action(async (options: { quick?: boolean; out?: string; json?: boolean }) => {
+      const { runSweepBench, sweepBenchMarkdown } = await import('../../bench/sweep/run.js');
+      const run = await runSweepBench({ quick: Boolean(options.quick), log: (line) => process.stderr.write(`${line}\n`) });
+      if (options.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+      const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
+      if (out) updateReport(out, sweepBenchMarkdown(run, `mollifier bench sweep${options.quick ? ' --quick' : ''}`, new Date()), 'sweep');
+    });
+  bench
     .command('validation')
     .description('simulators and separable estimates against known truth and the COMSOL data: writes docs/validation.md')
     .option('--comsol <dir>', 'folder of the COMSOL exports', '../shared/data/comsol')
