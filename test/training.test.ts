@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, tf } from '../mollifier/backend/index.js';
+import { initBackend, peakTensorBytes, tf } from '../mollifier/backend/index.js';
 import { simulateProblem } from '../mollifier/pdes/simulate.js';
 import { learningRate, train, trainingData } from '../mollifier/training/index.js';
 import { mlpFieldModel } from './support/mlp-field-model.js';
@@ -67,4 +67,41 @@ test('divergence ends the job with status diverged and the reason', async () => 
   assert.match(outcome.reason!, /loss (became|.* exceeds)/);
   assert.equal(outcome.estimates, undefined);
   model.dispose();
+});
+
+test('peakTensorBytes: the peak of live tensor bytes inside, exact, and the engine counts normally after', async () => {
+  const before = tf.memory().numBytes;
+  const peak = await peakTensorBytes(() => {
+    const a = tf.zeros([1000]);
+    const b = tf.zeros([500]);
+    a.dispose();
+    const c = tf.zeros([200]);
+    tf.dispose([b, c]);
+  });
+  assert.equal(peak - before, 1500 * 4);
+  const d = tf.zeros([10]);
+  assert.equal(tf.memory().numBytes - before, 40, 'the byte counter is a plain number again');
+  d.dispose();
+  assert.equal(tf.memory().numBytes, before);
+});
+
+test('PDE warm-up: the first epoch trains on the data alone; rim data fits the rim the valid layer leaves out', async () => {
+  const { data, model } = tinyHeat(2);
+  const weighted: number[] = [];
+  const outcome = await train(data, model, { derivatives: 'mollifier', epochs: 10, radius: 2, pdeWarmup: 0.5, progressEvery: 1, onProgress: (p) => weighted.push(p.loss - p.lossData) });
+  assert.equal(outcome.status, 'completed');
+  assert.equal(weighted[0], 0, 'epoch 1: PDE weight 0');
+  assert.ok(weighted[9]! > 0, 'after the warm-up the PDE term counts');
+  model.dispose();
+  // Rim data on or off changes the data loss (the observed rim nodes enter it), with the same model and seed.
+  const losses = async (rimData: boolean) => {
+    const { data: d, model: m } = tinyHeat(2);
+    const first: number[] = [];
+    await train(d, m, { derivatives: 'mollifier', epochs: 1, radius: 2, rimData, progressEvery: 1, onProgress: (p) => first.push(p.lossData) });
+    m.dispose();
+    return first[0]!;
+  };
+  const [withRim, without] = [await losses(true), await losses(false)];
+  assert.ok(Number.isFinite(withRim) && Number.isFinite(without));
+  assert.notEqual(withRim, without);
 });
