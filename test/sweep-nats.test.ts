@@ -142,3 +142,20 @@ test('an unreachable NATS URL: one clear line and exit 2 within 10 s', { timeout
   assert.equal(errors.length, 1, run.lines.join('\n'));
   assert.match(errors[0]!, /cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+/);
 });
+
+test('--gpus 0-1: one lane process per GPU with CUDA_VISIBLE_DEVICES set before TensorFlow loads (no GPU here: no-op jobs)', { skip, timeout: 60_000 }, () =>
+  withServer(async () => {
+    const w = new CliProcess(cli, ['worker', '--nats', server.url, '--gpus', '0-1', '--jobs-per-gpu', '2', '--host', 'gpunode', '--ack-wait', '2']);
+    await w.waitForLine(/gpu0×2/);
+    await w.waitForLine(/gpu1×2/);
+    const store = join(dir, 'gpus.sqlite');
+    const run = orchestrator(spec('gpulanes', 12, 300), store);
+    assert.equal(await run.exited, 0, run.lines.slice(-5).join('\n'));
+    w.kill('SIGTERM');
+    await w.exited;
+    const rows = storeRows(store);
+    assert.deepEqual(rows.map((r) => r.status), Array(12).fill('done'));
+    const lanes = new Set(rows.map((r) => `${r.lane}@${r.device}`));
+    assert.deepEqual([...lanes].sort(), ['gpu0@cuda:0', 'gpu1@cuda:1'], 'each lane process saw its own CUDA_VISIBLE_DEVICES');
+    assert.ok(rows.every((r) => r.host === 'gpunode'));
+  }));

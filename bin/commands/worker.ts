@@ -108,7 +108,10 @@ export function registerWorkerCommand(program: Command): void {
     if (options.ackWait < 1) throw new UsageError(`--ack-wait ${options.ackWait} must be ≥ 1`);
     if (options.maxDeliver < 1) throw new UsageError(`--max-deliver ${options.maxDeliver} must be ≥ 1`);
     if (options.laneGpu !== undefined) {
-      await runLanes(options, [{ name: `gpu${options.laneGpu}`, device: `cuda:${options.laneGpu}`, slots: options.jobsPerGpu }]);
+      // The device as this process sees it: the supervisor set CUDA_VISIBLE_DEVICES before anything loaded.
+      const visible = process.env.CUDA_VISIBLE_DEVICES;
+      if (visible !== String(options.laneGpu)) throw new UsageError(`--lane-gpu ${options.laneGpu} needs CUDA_VISIBLE_DEVICES=${options.laneGpu} (it is ${visible ?? 'unset'}); use --gpus`);
+      await runLanes(options, [{ name: `gpu${options.laneGpu}`, device: `cuda:${visible}`, slots: options.jobsPerGpu }]);
       return;
     }
     if (options.gpus !== undefined) {
