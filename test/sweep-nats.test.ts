@@ -43,8 +43,8 @@ function storeRows(path: string) {
   }
 }
 
-async function withServer(body: () => Promise<void>): Promise<void> {
-  server = await NatsServer.start((binary as { path: string }).path);
+async function withServer(body: () => Promise<void>, serverArgs: string[] = []): Promise<void> {
+  server = await NatsServer.start((binary as { path: string }).path, serverArgs);
   try {
     await body();
   } finally {
@@ -159,3 +159,20 @@ test('--gpus 0-1: one lane process per GPU with CUDA_VISIBLE_DEVICES set before 
     assert.deepEqual([...lanes].sort(), ['gpu0@cuda:0', 'gpu1@cuda:1'], 'each lane process saw its own CUDA_VISIBLE_DEVICES');
     assert.ok(rows.every((r) => r.host === 'gpunode'));
   }));
+
+test('credentials pass through: user/password accepted, a wrong password is one clear line and exit 2', { skip, timeout: 60_000 }, () =>
+  withServer(async () => {
+    const auth = ['--nats-user', 'sweeper', '--nats-pass', 's3cret'];
+    const w = new CliProcess(cli, ['worker', '--nats', server.url, ...auth, '--cpus', '1', '--host', 'w1']);
+    await w.waitForLine(/pulling from/);
+    const store = join(dir, 'auth.sqlite');
+    const ok = new CliProcess(cli, ['sweep', 'run', spec('auth', 2, 50), '--nats', server.url, ...auth, '--store', store, '--no-table']);
+    assert.equal(await ok.exited, 0, ok.lines.slice(-3).join('\n'));
+    const bad = new CliProcess(cli, ['sweep', 'run', spec('auth', 2, 50), '--nats', server.url, '--nats-user', 'sweeper', '--nats-pass', 'wrong', '--store', store]);
+    assert.equal(await bad.exited, 2);
+    const errors = bad.lines.filter((l) => l.startsWith('mollifier:'));
+    assert.equal(errors.length, 1, bad.lines.join('\n'));
+    assert.match(errors[0]!, /cannot connect to NATS at .*: .*(Authorization|authorization)/);
+    w.kill();
+    await w.exited;
+  }, ['--user', 'sweeper', '--pass', 's3cret']));

@@ -52,18 +52,20 @@ export class NatsServer {
     readonly port: number,
     readonly monitorPort: number,
     readonly storeDir: string,
+    readonly extraArgs: string[],
   ) {
     this.url = `nats://127.0.0.1:${port}`;
   }
 
-  static async start(binary: string): Promise<NatsServer> {
-    const server = new NatsServer(binary, await freePort(), await freePort(), mkdtempSync(join(tmpdir(), 'mollifier-nats-')));
+  /** extraArgs: e.g. ['--user', 'u', '--pass', 'p'] for an authenticated server. */
+  static async start(binary: string, extraArgs: string[] = []): Promise<NatsServer> {
+    const server = new NatsServer(binary, await freePort(), await freePort(), mkdtempSync(join(tmpdir(), 'mollifier-nats-')), extraArgs);
     await server.startProcess();
     return server;
   }
 
   private async startProcess(): Promise<void> {
-    const child = spawn(this.binary, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort), '-sd', this.storeDir], { stdio: 'ignore' });
+    const child = spawn(this.binary, ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort), '-sd', this.storeDir, ...this.extraArgs], { stdio: 'ignore' });
     this.process = child;
     await waitFor(async () => (await fetch(`http://127.0.0.1:${this.monitorPort}/healthz?js-enabled-only=true`)).ok, 10_000, 'nats-server');
   }
