@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './usage-error.js';
+import { configureLogging, logLevels } from './logging.js';
 import { registerKernelCommand } from './commands/kernel.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerSimulateCommand } from './commands/simulate.js';
@@ -7,6 +8,7 @@ import { registerEstimateCommand } from './commands/estimate.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerDashboardsCommand } from './commands/dashboards.js';
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
@@ -22,7 +24,9 @@ export async function main(argv: string[]): Promise<void> {
     .description('Mollifier layers: kernel derivatives for physics-informed networks')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: () => undefined });
+    .configureOutput({ writeErr: () => undefined })
+    .option('--log-level <level>', `log level: ${logLevels.join(', ')} (default $MOLLIFIER_LOG_LEVEL or info)`)
+    .hook('preAction', (command) => configureLogging(command.opts<{ logLevel?: string }>().logLevel));
   registerKernelCommand(program);
   registerSimulateCommand(program);
   registerEstimateCommand(program);
@@ -30,6 +34,7 @@ export async function main(argv: string[]): Promise<void> {
   registerBenchCommand(program);
   registerSweepCommand(program);
   registerWorkerCommand(program);
+  registerDashboardsCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

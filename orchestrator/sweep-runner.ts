@@ -4,6 +4,7 @@ import type { HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessa
 import { protocolVersion } from '../protocol/index.js';
 import type { SweepSpec } from './spec.js';
 import type { ResultStore } from './store.js';
+import { configLabelsOf, type SweepMetrics } from './metrics.js';
 
 export interface SweepLog {
   info(fields: object, message: string): void;
@@ -34,6 +35,8 @@ export interface RunSweepOptions {
   signal?: AbortSignal;
   /** Run the failed jobs again (a new generation each). */
   retryFailed?: boolean;
+  /** Prometheus metrics to keep up to date. */
+  metrics?: SweepMetrics;
 }
 
 export interface SweepOutcome {
@@ -52,11 +55,11 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   const added = store.plan(sweep, spec.jobs, options.specText);
   if (options.retryFailed) {
     const again = store.retryFailed(sweep);
-    if (again) log.info({ sweep, jobs: again }, `${again} failed jobs queued again`);
+    if (again) log.info({ jobs: again }, `${again} failed jobs queued again`);
   }
   const unfinished = store.unfinished(sweep);
   const skipped = store.counts(sweep).total - unfinished.length;
-  log.info({ sweep, jobs: spec.jobs.length, new: added, unfinished: unfinished.length, skipped }, `sweep ${sweep}: ${spec.jobs.length} jobs, ${unfinished.length} to run, ${skipped} already ended`);
+  log.info({ jobs: spec.jobs.length, new: added, unfinished: unfinished.length, skipped }, `sweep ${sweep}: ${spec.jobs.length} jobs, ${unfinished.length} to run, ${skipped} already ended`);
 
   const started = Date.now();
   let ended = 0;
@@ -64,7 +67,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   // Counts kept here, not queried per event: the store is written once per result and read at the ends.
   const counts = store.counts(sweep);
   const state = new Map(unfinished.map((job) => [job.id, job.status]));
+  const optionsOf = new Map(unfinished.map((job) => [job.id, job.options]));
+  const metrics = options.metrics;
+  if (metrics) {
+    // A resumed sweep's dashboards start from everything the store holds, not from this run alone.
+    for (const row of store.jobs(sweep)) if (row.status === 'done') metrics.jobMetrics(configLabelsOf(sweep, row.options), row.metrics);
+  }
   const update = () => {
+    metrics?.counts(sweep, counts);
     if (!options.onUpdate) return;
     const elapsed = (Date.now() - started) / 1000;
     const left = counts.queued + counts.running;
@@ -86,7 +96,13 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     }
     options.onProgress?.(progress);
   });
-  const stopHeartbeat = options.onHeartbeat ? transport.onHeartbeat(options.onHeartbeat) : () => undefined;
+  const stopHeartbeat =
+    options.onHeartbeat || metrics
+      ? transport.onHeartbeat((heartbeat) => {
+          metrics?.heartbeat(heartbeat);
+          options.onHeartbeat?.(heartbeat);
+        })
+      : () => undefined;
 
   const events = transport.events(sweep)[Symbol.asyncIterator]();
   const remaining = () => state.size;
@@ -114,14 +130,17 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
         if (store.recordResult(result)) {
           ended++;
           move(result.job, result.status === 'completed' ? 'done' : result.status);
-          log.info({ sweep, job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);
+          const jobOptions = optionsOf.get(result.job);
+          if (metrics && jobOptions) metrics.result(result, jobOptions);
+          log.info({ job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);
         } else duplicates++;
         // Committed (or already there): only now may the message go.
         await event.delivery.ack();
       } else if (store.recordFailure(event.failure)) {
         ended++;
         move(event.failure.job, 'failed');
-        log.warn({ sweep, job: event.failure.job, reason: event.failure.reason }, `job ${event.failure.job} failed: ${event.failure.reason}`);
+        metrics?.failure(sweep);
+        log.warn({ job: event.failure.job, reason: event.failure.reason }, `job ${event.failure.job} failed: ${event.failure.reason}`);
       }
       update();
     }

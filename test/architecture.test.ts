@@ -48,6 +48,10 @@ test('orchestrator/ never loads TensorFlow nor the science library, and meets wo
   assert.deepEqual(violations('orchestrator', /@tensorflow|(^|\.\.\/)(mollifier|worker)\//), []);
 });
 
+test('dashboards/ imports none of the other folders', () => {
+  assert.deepEqual(violations('dashboards', /(^|\.\.\/)(mollifier|protocol|orchestrator|worker|bench|bin)\//), []);
+});
+
 test('worker/ never imports orchestrator/', () => {
   assert.deepEqual(violations('worker', /(^|\.\.\/)orchestrator\//), []);
 });

@@ -12,6 +12,9 @@ import { runSweep, type SweepUpdate } from '../../orchestrator/sweep-runner.js';
 import { groupStatistics } from '../../orchestrator/statistics.js';
 import { formatTable, tableFormats, type TableFormat } from '../../orchestrator/table.js';
 import { logger } from '../../mollifier/log.js';
+import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseChoice, parseInteger } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
@@ -21,6 +24,9 @@ interface RunOptions extends NatsCliOptions {
   lanes?: number;
   retryFailed?: boolean;
   table: boolean;
+  metricsPort?: number;
+  metricsHost: string;
+  linger: number;
 }
 
 const defaultStore = (name: string) => join('results', `${name}.sqlite`);
@@ -66,13 +72,31 @@ export function registerSweepCommand(program: Command): void {
       .option('--store <file>', 'SQLite results store (default results/<name>.sqlite)')
       .option('--lanes <n>', 'embedded mode: job lanes in this process (default: CPU cores)', parseInteger('--lanes'))
       .option('--retry-failed', 'run the failed jobs again')
-      .option('--no-table', 'do not print the statistics table at the end'),
+      .option('--no-table', 'do not print the statistics table at the end')
+      .option('--metrics-port <port>', 'serve Prometheus metrics on this port (/metrics)', parseInteger('--metrics-port'))
+      .option('--metrics-host <address>', 'address the metrics endpoint binds', '127.0.0.1')
+      .option('--linger <seconds>', 'keep the metrics endpoint up this long after the sweep ends', parseInteger('--linger'), 0),
   ).action(async (specPath: string, options: RunOptions) => {
     const spec = readSpec(specPath);
     if (options.lanes !== undefined && options.lanes < 1) throw new UsageError(`--lanes ${options.lanes} must be ≥ 1`);
     if (options.nats && options.lanes !== undefined) throw new UsageError('--lanes is for the embedded mode; with --nats, start workers with `mollifier worker`');
+    if (options.metricsPort !== undefined && !(options.metricsPort >= 0 && options.metricsPort < 65536)) throw new UsageError(`--metrics-port ${options.metricsPort} must be a port number`);
+    if (options.linger < 0) throw new UsageError(`--linger ${options.linger} must be ≥ 0`);
     const store = openStore(options.store ?? defaultStore(spec.name), false);
-    const log = logger();
+    const log = logger().child({ sweep: spec.name });
+    let metrics: SweepMetrics | undefined;
+    let metricsServer: Server | undefined;
+    if (options.metricsPort !== undefined) {
+      metrics = new SweepMetrics();
+      try {
+        metricsServer = await serveMetrics(metrics.registry, options.metricsPort, options.metricsHost);
+      } catch (error) {
+        store.close();
+        throw new UsageError((error as Error).message);
+      }
+      const address = metricsServer.address() as AddressInfo;
+      log.info({ metrics: `http://${address.address}:${address.port}/metrics` }, `metrics on http://${address.address}:${address.port}/metrics`);
+    }
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
@@ -86,7 +110,7 @@ export function registerSweepCommand(program: Command): void {
       const broker = new InProcessBroker();
       const [{ WorkerNode }, { Lane }] = await Promise.all([import('../../worker/node.js'), import('../../worker/lane.js')]);
       const lanes = Array.from({ length: options.lanes ?? availableParallelism() }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1 }));
-      const node = new WorkerNode(broker.worker, { lanes, log: logger().child({ role: 'worker' }) });
+      const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 2000, log: logger().child({ role: 'worker' }) });
       const running = node.run();
       transport = broker.orchestrator;
       stopWorkers = async () => {
@@ -97,7 +121,7 @@ export function registerSweepCommand(program: Command): void {
     }
     const view = progressView();
     try {
-      const outcome = await runSweep({ spec, specText: readFileSync(specPath, 'utf8'), store, transport, log, onUpdate: view.update, signal: controller.signal, retryFailed: Boolean(options.retryFailed) });
+      const outcome = await runSweep({ spec, specText: readFileSync(specPath, 'utf8'), store, transport, log, onUpdate: view.update, signal: controller.signal, retryFailed: Boolean(options.retryFailed), ...(metrics ? { metrics } : {}) });
       view.stop();
       const c = outcome.counts;
       if (outcome.interrupted) {
@@ -107,6 +131,13 @@ export function registerSweepCommand(program: Command): void {
       }
       process.stderr.write(`sweep ${spec.name}: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged of ${c.total} (${outcome.ended} ran now, ${outcome.skipped} already ended); store ${store.path}\n`);
       if (options.table) process.stdout.write(formatTable(groupStatistics(store.jobs(spec.name)), 'md'));
+      if (metricsServer && options.linger > 0) {
+        log.info({ linger: options.linger }, `metrics stay up for ${options.linger} s`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.linger * 1000);
+          controller.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        });
+      }
     } finally {
       view.stop();
       process.off('SIGINT', onSigint);
@@ -114,6 +145,7 @@ export function registerSweepCommand(program: Command): void {
       await stopWorkers();
       await transport.close();
       store.close();
+      metricsServer?.close();
     }
   });
 
