@@ -12,6 +12,8 @@ import { parseSpec, type SweepSpec } from '../../orchestrator/spec.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { runSweep } from '../../orchestrator/sweep-runner.js';
 import { WorkerNode } from '../../worker/node.js';
+import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
+import type { AddressInfo } from 'node:net';
 import { Lane } from '../../worker/lane.js';
 
 export interface SweepBenchRow {
@@ -45,15 +47,32 @@ function row(name: string, transport: SweepBenchRow['transport'], lanes: number,
   return { name, transport, lanes, jobs, recorded, wallSeconds: seconds, jobsPerSecond: jobs / seconds, overheadMsPerJob: (lanes * seconds * 1000) / jobs, ...(trainSeconds !== undefined ? { trainSeconds } : {}) };
 }
 
-export async function embeddedRun(spec: SweepSpec, lanes: number, dir: string): Promise<{ seconds: number; recorded: number; store: ResultStore }> {
+export async function embeddedRun(spec: SweepSpec, lanes: number, dir: string, scrapeEveryMs?: number): Promise<{ seconds: number; recorded: number; store: ResultStore; scrapes: number; scrapeMs: number }> {
   const broker = new InProcessBroker();
-  const node = new WorkerNode(broker.worker, { lanes: Array.from({ length: lanes }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1 })), log: quiet });
+  const node = new WorkerNode(broker.worker, { lanes: Array.from({ length: lanes }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1 })), heartbeatMs: 2000, log: quiet });
   const running = node.run();
-  const store = new ResultStore(join(dir, `${spec.name}-${lanes}.sqlite`));
+  const store = new ResultStore(join(dir, `${spec.name}-${lanes}-${scrapeEveryMs ?? 0}.sqlite`));
+  // Always the metrics (a sweep run with --metrics-port keeps them); the scraper is what varies.
+  const metrics = new SweepMetrics();
+  const server = await serveMetrics(metrics.registry, 0);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+  let scrapes = 0;
+  let scrapeMs = 0;
+  const timer = scrapeEveryMs
+    ? setInterval(() => {
+        const t0 = performance.now();
+        void fetch(url)
+          .then((r) => r.text())
+          .then(() => ((scrapes += 1), (scrapeMs += performance.now() - t0)));
+      }, scrapeEveryMs)
+    : undefined;
   try {
-    const result = await timed(spec, broker.orchestrator, store);
-    return { ...result, store };
+    const started = performance.now();
+    const outcome = await runSweep({ spec, store, transport: broker.orchestrator, log: quiet, metrics });
+    return { seconds: (performance.now() - started) / 1000, recorded: outcome.counts.done, store, scrapes, scrapeMs };
   } finally {
+    if (timer) clearInterval(timer);
+    server.close();
     broker.close();
     await node.stop();
     await running;
@@ -106,8 +125,19 @@ export interface SweepBenchOptions {
   log: (line: string) => void;
 }
 
+export interface ScrapeCost {
+  jobs: number;
+  lanes: number;
+  /** Wall seconds of each repetition, unscraped and scraped every second, alternating. */
+  plain: number[];
+  scraped: number[];
+  scrapes: number;
+  meanScrapeMs: number;
+}
+
 export interface SweepBenchRun {
   rows: SweepBenchRow[];
+  scrape?: ScrapeCost;
   skipped: string[];
   machine: string;
 }
@@ -116,6 +146,7 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
   const dir = mkdtempSync(join(tmpdir(), 'bench-sweep-'));
   const rows: SweepBenchRow[] = [];
   const skipped: string[] = [];
+  let scrape: ScrapeCost | undefined;
   const jobs = options.quick ? 200 : 2000;
   try {
     const embedded = await embeddedRun(noopSpec('noop-embedded', jobs), 8, dir);
@@ -128,6 +159,23 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
       rows.push(row('no-op jobs', 'nats', 8, jobs, nats.recorded, nats.seconds));
       options.log(`nats: ${jobs} no-op jobs on 8 lanes in ${nats.seconds.toFixed(2)} s`);
     }
+    // Scraping every second: alternating runs with and without a 1 Hz scraper of /metrics.
+    // Long enough for several scrapes per run.
+    const scrapeJobs = options.quick ? jobs : 4000;
+    scrape = { jobs: scrapeJobs, lanes: 8, plain: [], scraped: [], scrapes: 0, meanScrapeMs: 0 };
+    let scrapeMs = 0;
+    for (let rep = 0; rep < (options.quick ? 2 : 5); rep++) {
+      for (const every of [undefined, 1000]) {
+        const run = await embeddedRun(noopSpec(`scrape-${rep}-${every ?? 0}`, scrapeJobs), 8, dir, every);
+        run.store.close();
+        if (run.recorded !== scrapeJobs) throw new Error(`scrape run recorded ${run.recorded} of ${scrapeJobs} jobs`);
+        (every ? scrape.scraped : scrape.plain).push(run.seconds);
+        scrape.scrapes += run.scrapes;
+        scrapeMs += run.scrapeMs;
+      }
+    }
+    scrape.meanScrapeMs = scrape.scrapes ? scrapeMs / scrape.scrapes : 0;
+    options.log(`scraping: plain ${scrape.plain.map((s) => s.toFixed(2)).join(', ')} s; scraped ${scrape.scraped.map((s) => s.toFixed(2)).join(', ')} s`);
     // Real training jobs: 1 lane, then 2, same four jobs (heat, mollified PINN).
     const epochs = options.quick ? 20 : 300;
     const training = (name: string) => parseSpec(`name: ${name}\nseeds: 4\nbase: {pde: heat, grid: 32, epochs: ${epochs}, sample: 1}\n`);
@@ -142,7 +190,7 @@ export async function runSweepBench(options: SweepBenchOptions): Promise<SweepBe
     rmSync(dir, { recursive: true, force: true });
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  return { rows, skipped, machine: `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}` };
+  return { rows, scrape, skipped, machine: `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}` };
 }
 
 export function sweepBenchMarkdown(run: SweepBenchRun, command: string, when: Date): string {
@@ -166,6 +214,31 @@ export function sweepBenchMarkdown(run: SweepBenchRun, command: string, when: Da
     '',
     speedup ? `From 1 to 2 lanes on this 2-core machine: ${speedup.toFixed(2)}× (each training job is single-threaded wasm; the sum of training time grows when two jobs share the machine's memory bandwidth).` : '',
     ...(run.skipped.length ? ['', `Not run: ${run.skipped.join('; ')}.`] : []),
+    ...(run.scrape ? ['', ...scrapeSection(run.scrape)] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function scrapeSection(s: ScrapeCost): string[] {
+  const plain = median(s.plain);
+  const scraped = median(s.scraped);
+  const cost = (scraped - plain) / plain;
+  return [
+    '### Cost of a Prometheus scrape every second',
+    '',
+    `${s.jobs} no-op jobs on ${s.lanes} embedded lanes with the metrics on, ${s.plain.length} runs without a scraper and ${s.scraped.length} with /metrics fetched every second, alternating. No-op jobs are the worst case: the orchestrator's own work is all there is.`,
+    '',
+    '| | runs (s) | median (s) | jobs/s |',
+    '|---|---|---|---|',
+    `| not scraped | ${s.plain.map((v) => v.toFixed(2)).join(', ')} | ${plain.toFixed(2)} | ${(s.jobs / plain).toFixed(0)} |`,
+    `| scraped every 1 s | ${s.scraped.map((v) => v.toFixed(2)).join(', ')} | ${scraped.toFixed(2)} | ${(s.jobs / scraped).toFixed(0)} |`,
+    '',
+    `Throughput cost of scraping: ${(cost * 100).toFixed(1)} % (median against median; the run-to-run spread is in the table). ${s.scrapes ? `One scrape takes ${s.meanScrapeMs.toFixed(1)} ms end to end (mean of ${s.scrapes}, serialising in the orchestrator and the client fetch, both in its process), i.e. ${(s.meanScrapeMs / 10).toFixed(2)} % of each second.` : 'The runs were too short for a scrape to land.'}`,
+  ];
 }
