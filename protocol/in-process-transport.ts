@@ -3,40 +3,11 @@
 import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
 import type { Delivery, OrchestratorTransport, SweepEvent, WorkerTransport } from './transport.js';
 import { protocolVersion } from './version.js';
+import { AsyncQueue } from './async-queue.js';
 
 interface QueuedJob {
   job: JobMessage;
   attempt: number;
-}
-
-/** An async queue: push values, iterate them; ends when closed. */
-class Channel<T> implements AsyncIterable<T> {
-  private readonly items: T[] = [];
-  private readonly waiters: Array<(value: IteratorResult<T>) => void> = [];
-  private closed = false;
-
-  push(value: T): void {
-    if (this.closed) return;
-    const waiter = this.waiters.shift();
-    if (waiter) waiter({ value, done: false });
-    else this.items.push(value);
-  }
-
-  next(): Promise<IteratorResult<T>> {
-    const item = this.items.shift();
-    if (item !== undefined) return Promise.resolve({ value: item, done: false });
-    if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return { next: () => this.next() };
-  }
 }
 
 export interface InProcessOptions {
@@ -45,8 +16,8 @@ export interface InProcessOptions {
 }
 
 export class InProcessBroker {
-  private readonly jobs = new Channel<QueuedJob>();
-  private readonly sweepEvents = new Map<string, Channel<SweepEvent>>();
+  private readonly jobs = new AsyncQueue<QueuedJob>();
+  private readonly sweepEvents = new Map<string, AsyncQueue<SweepEvent>>();
   private readonly seen = new Set<string>();
   private readonly progressHandlers = new Set<{ sweep: string; handler: (p: ProgressMessage) => void }>();
   private readonly heartbeatHandlers = new Set<(h: HeartbeatMessage) => void>();
@@ -57,9 +28,9 @@ export class InProcessBroker {
     this.maxDeliver = options.maxDeliver ?? 3;
   }
 
-  private eventsOf(sweep: string): Channel<SweepEvent> {
+  private eventsOf(sweep: string): AsyncQueue<SweepEvent> {
     let channel = this.sweepEvents.get(sweep);
-    if (!channel) this.sweepEvents.set(sweep, (channel = new Channel()));
+    if (!channel) this.sweepEvents.set(sweep, (channel = new AsyncQueue()));
     return channel;
   }
 

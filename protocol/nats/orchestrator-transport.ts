@@ -8,7 +8,7 @@ import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, Res
 import { resultConsumer, streams, subjects, workerConsumer } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent } from '../transport.js';
 import { protocolVersion } from '../version.js';
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue } from '../async-queue.js';
 import { connectNats, type NatsSettings } from './connection.js';
 import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
 
