@@ -176,3 +176,21 @@ test('credentials pass through: user/password accepted, a wrong password is one 
     w.kill();
     await w.exited;
   }, ['--user', 'sweeper', '--pass', 's3cret']));
+
+test('regression: a worker beats at the ack_wait in force, not its own --ack-wait (no redelivery of a running job)', { skip, timeout: 60_000 }, () =>
+  withServer(async () => {
+    const first = worker('creator'); // creates the consumer with ack_wait 2 s
+    await first.waitForLine(/pulling from/);
+    first.kill();
+    await first.exited;
+    const slow = new CliProcess(cli, ['worker', '--nats', server.url, '--cpus', '1', '--host', 'slow', '--ack-wait', '30']);
+    await slow.waitForLine(/already exists with ack_wait 2 s/);
+    await slow.waitForLine(/pulling from/);
+    const store = join(dir, 'ackwait.sqlite');
+    const run = orchestrator(spec('ackwait', 2, 4000), store);
+    assert.equal(await run.exited, 0);
+    slow.kill();
+    await slow.exited;
+    const rows = storeRows(store);
+    assert.deepEqual(rows.map((r) => [r.status, r.attempts]), [['done', 1], ['done', 1]]);
+  }));

@@ -42,7 +42,12 @@ async function runLanes(options: WorkerCliOptions, lanes: Array<{ name: string; 
     onInvalid: (subject, reason) => log.warn({ subject, reason }, `ignored an invalid message on ${subject}: ${reason}`),
     onRetry: (reason) => log.warn({ reason }, `pulling jobs failed (${reason}); retrying`),
   });
-  const node = new WorkerNode(transport, { host, lanes: lanes.map((l) => new Lane(l)), heartbeatMs: Math.max(1000, (options.ackWait * 1000) / 3), log });
+  const { ackWaitMs, maxDeliver } = transport.queue;
+  if (ackWaitMs !== options.ackWait * 1000 || maxDeliver !== options.maxDeliver) {
+    log.warn({ ackWaitMs, maxDeliver }, `the job queue already exists with ack_wait ${ackWaitMs / 1000} s and max_deliver ${maxDeliver}; those apply, not --ack-wait ${options.ackWait} / --max-deliver ${options.maxDeliver}`);
+  }
+  // working() three times per ack_wait in force, so a running job is never redelivered.
+  const node = new WorkerNode(transport, { host, lanes: lanes.map((l) => new Lane(l)), heartbeatMs: Math.max(250, ackWaitMs / 3), log });
   const stop = () => {
     log.info({}, 'stopping: running jobs go back to the queue');
     void node.stop();

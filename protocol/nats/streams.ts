@@ -23,7 +23,11 @@ async function ensureStream(jsm: JetStreamManager, config: Parameters<JetStreamM
   }
 }
 
-export async function ensureLayout(jsm: JetStreamManager, settings: QueueSettings): Promise<void> {
+/**
+ * Creates the streams and the workers' consumer when missing. Returns the consumer's settings as they are:
+ * whoever created it first set them, and a worker must beat faster than the ack_wait actually in force.
+ */
+export async function ensureLayout(jsm: JetStreamManager, settings: QueueSettings): Promise<Pick<QueueSettings, 'ackWaitMs' | 'maxDeliver'>> {
   await ensureStream(jsm, {
     name: streams.jobs,
     subjects: [subjects.jobsAll],
@@ -39,10 +43,11 @@ export async function ensureLayout(jsm: JetStreamManager, settings: QueueSetting
     max_age: nanos(30 * 24 * 3600_000),
     duplicate_window: nanos(settings.duplicateWindowMs),
   });
+  let info;
   try {
-    await jsm.consumers.info(streams.jobs, workerConsumer);
+    info = await jsm.consumers.info(streams.jobs, workerConsumer);
   } catch {
-    await jsm.consumers.add(streams.jobs, {
+    info = await jsm.consumers.add(streams.jobs, {
       durable_name: workerConsumer,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
@@ -51,6 +56,7 @@ export async function ensureLayout(jsm: JetStreamManager, settings: QueueSetting
       max_ack_pending: 10_000,
     });
   }
+  return { ackWaitMs: (info.config.ack_wait ?? settings.ackWaitMs * 1e6) / 1e6, maxDeliver: info.config.max_deliver ?? settings.maxDeliver };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -25,13 +25,15 @@ export class NatsWorkerTransport implements WorkerTransport {
     private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly options: NatsWorkerOptions,
+    /** The queue's settings in force (possibly not the ones asked for: the first to create the consumer set them). */
+    readonly queue: Pick<QueueSettings, 'ackWaitMs' | 'maxDeliver'>,
   ) {}
 
   static async connect(settings: NatsSettings, options: NatsWorkerOptions = {}): Promise<NatsWorkerTransport> {
     const nc = await connectNats({ name: 'mollifier-worker', ...settings });
     try {
-      await ensureLayout(await jetstreamManager(nc, { timeout: 10_000 }), { ...queueDefaults, ...options.queue });
-      return new NatsWorkerTransport(nc, jetstream(nc, { timeout: 10_000 }), options);
+      const queue = await ensureLayout(await jetstreamManager(nc, { timeout: 10_000 }), { ...queueDefaults, ...options.queue });
+      return new NatsWorkerTransport(nc, jetstream(nc, { timeout: 10_000 }), options, queue);
     } catch (error) {
       await nc.close();
       throw error;
