@@ -16,6 +16,9 @@ import type { DerivativeMethod } from '../../mollifier/training/train.js';
 import { gridCoordinates, type ProblemName } from '../../mollifier/pdes/types.js';
 import { simulateProblem } from '../../mollifier/pdes/simulate.js';
 import { formatNumber } from '../../mollifier/io/numbers.js';
+import { canonicalJson } from '../../orchestrator/canonical.js';
+
+export { canonicalJson };
 
 /** Bump it when a job's meaning changes without its JobConfig changing: every id changes with it. */
 export const planVersion = 2;
@@ -172,18 +175,6 @@ export interface PlanOptions {
   sample?: number;
   /** Where the --param-field files are written before a run (default bench/out/table2-fields). */
   fieldsDir?: string;
-}
-
-/** JSON with sorted keys and no undefined members: the same config always gives the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -78,6 +78,12 @@ function rimIndices(grid: Grid, interior: Int32Array): Int32Array {
   return Int32Array.from(out);
 }
 
+function rimMask(nodes: number, rim: Int32Array): Float32Array {
+  const mask = new Float32Array(nodes);
+  for (const node of rim) mask[node] = 1;
+  return mask;
+}
+
 function dataLoss(data: TrainingData, predicted: Tensor, targets: Tensor, mask: Tensor): Tensor {
   // predicted and targets [M, C], mask [M, 1]; every channel normalised by its own scale.
   const scaled = tf.div(tf.sub(predicted, targets), tf.tensor1d(data.channelScale));
@@ -114,7 +120,7 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
   // As full-grid mask and targets: a gather's gradient needs UnsortedSegmentSum, which wasm lacks.
   const rim = rimObserved.length
     ? {
-        mask: tf.keep(tf.tensor2d(Float32Array.from({ length: data.nodes }, (_, node) => (rimObserved.includes(node) ? 1 : 0)), [data.nodes, 1])),
+        mask: tf.keep(tf.tensor2d(rimMask(data.nodes, rimObserved), [data.nodes, 1])),
         targets: tf.keep(tf.tensor2d(data.targets, [data.nodes, channels])),
       }
     : undefined;
