@@ -136,11 +136,15 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
         } else duplicates++;
         // Committed (or already there): only now may the message go.
         await event.delivery.ack();
-      } else if (store.recordFailure(event.failure)) {
-        ended++;
-        move(event.failure.job, 'failed');
-        metrics?.failure(sweep);
-        log.warn({ job: event.failure.job, reason: event.failure.reason }, `job ${event.failure.job} failed: ${event.failure.reason}`);
+      } else {
+        const failure = event.delivery.value;
+        if (store.recordFailure(failure)) {
+          ended++;
+          move(failure.job, 'failed');
+          metrics?.failure(sweep);
+          log.warn({ job: failure.job, reason: failure.reason }, `job ${failure.job} failed: ${failure.reason}`);
+        }
+        await event.delivery.ack();
       }
       update();
     }

@@ -62,7 +62,8 @@ export class InProcessBroker {
       attempts: queued.attempt,
       at: new Date().toISOString(),
     };
-    this.eventsOf(queued.job.sweep).push({ kind: 'failure', failure });
+    const settled = async () => undefined;
+    this.eventsOf(queued.job.sweep).push({ kind: 'failure', delivery: { value: failure, attempt: 1, ack: settled, nak: settled, working: () => undefined } });
   }
 
   readonly orchestrator: OrchestratorTransport = {

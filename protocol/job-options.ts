@@ -43,8 +43,11 @@ export const noopOptionsSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(0),
   /** How long the job "runs". */
   'duration-ms': z.number().int().nonnegative().default(0),
-  /** What it ends with: a result, a failure, or a crash of its thread (tests of the failure paths). */
-  outcome: z.enum(['completed', 'failed', 'crash']).default('completed'),
+  /**
+   * What it ends with: a result, a failure, a crash of its thread (the lane survives), or a SIGKILL of its
+   * whole worker process, as a machine going down would (tests of the failure paths).
+   */
+  outcome: z.enum(['completed', 'failed', 'crash', 'kill-process']).default('completed'),
   /** Free labels, so a no-op sweep can have a matrix. */
   label: z.union([z.string(), z.number()]).optional(),
 });

@@ -5,6 +5,11 @@ export const streams = {
   jobs: 'MOLLIFIER_JOBS',
   /** Results of every sweep (limits retention); the orchestrator of a sweep reads its own subject. */
   results: 'MOLLIFIER_RESULTS',
+  /**
+   * The server's advisories of jobs the queue gave up on (max_deliver reached), kept so that an orchestrator
+   * that was down when one fired still records the failure when it comes back.
+   */
+  giveUps: 'MOLLIFIER_GIVEUPS',
 } as const;
 
 /** The workers' shared durable consumer on the jobs stream. */
@@ -18,10 +23,15 @@ export const subjects = {
   progress: (sweep: string) => `mollifier.progress.${sweep}`,
   heartbeat: (host: string, lane: string) => `mollifier.heartbeat.${token(host)}.${token(lane)}`,
   heartbeatsAll: 'mollifier.heartbeat.>',
+  /** Published by the server (not by us) when the workers' consumer reaches max_deliver on a job. */
+  giveUp: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${streams.jobs}.${workerConsumer}`,
 } as const;
 
 /** The orchestrator's durable consumer of one sweep's results. */
 export const resultConsumer = (sweep: string) => `mollifier-results-${sweep}`;
+
+/** The orchestrator's durable consumer of the give-ups (every sweep's: the advisory names no sweep). */
+export const giveUpConsumer = (sweep: string) => `mollifier-giveups-${sweep}`;
 
 /** A subject token: no dots, wildcards or spaces. */
 export function token(text: string): string {

@@ -13,14 +13,15 @@ export interface Delivery<T> {
   working(): void;
 }
 
-export type SweepEvent = { kind: 'result'; delivery: Delivery<ResultMessage> } | { kind: 'failure'; failure: FailureMessage };
+/** A result, or the queue giving up on a job; each is acked once the store holds it. */
+export type SweepEvent = { kind: 'result'; delivery: Delivery<ResultMessage> } | { kind: 'failure'; delivery: Delivery<FailureMessage> };
 
 export interface OrchestratorTransport {
   /** True when queued jobs outlive this process (NATS): a resumed sweep must not count on re-enqueueing. */
   readonly durable: boolean;
   /** Enqueue a job; enqueueing the same (sweep, job, generation) twice delivers it once. */
   enqueue(job: JobMessage, generation?: number): Promise<void>;
-  /** Results and give-ups of one sweep, until `close()`. Each result must be acked after it is stored. */
+  /** Results and give-ups of one sweep, until `close()`. Each must be acked after it is stored. */
   events(sweep: string): AsyncIterable<SweepEvent>;
   onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void;
   onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { ResultStore } from '../orchestrator/store.js';
 import { CliProcess, NatsServer, freePort, requireBinary } from './support/services.js';
 
@@ -193,4 +193,44 @@ test('regression: a worker beats at the ack_wait in force, not its own --ack-wai
     await slow.exited;
     const rows = storeRows(store);
     assert.deepEqual(rows.map((r) => [r.status, r.attempts]), [['done', 1], ['done', 1]]);
+  }));
+
+test('max_deliver reached while the orchestrator is down: the job is recorded failed when it comes back, and leaves the queue', { skip, timeout: 90_000 }, () =>
+  withServer(async () => {
+    // Each of the first two workers takes the job and dies with it (SIGKILL of the whole process, as a node
+    // going down). The server gives up on the job only when a live worker asks for more (the third).
+    const dying = (host: string) => new CliProcess(cli, ['worker', '--nats', server.url, '--cpus', '1', '--host', host, '--ack-wait', '2', '--max-deliver', '2']);
+    const a = dying('wA');
+    await a.waitForLine(/pulling from/);
+    const b = dying('wB');
+    await b.waitForLine(/pulling from/);
+    const path = join(dir, 'giveup.yaml');
+    writeFileSync(path, 'name: giveup\nseeds: 1\nbase: {kind: noop, duration-ms: 200, outcome: kill-process}\n');
+    const store = join(dir, 'giveup.sqlite');
+    const first = orchestrator(path, store);
+    await Promise.race([a.waitForLine(/job [0-9a-f]{16} started/), b.waitForLine(/job [0-9a-f]{16} started/)]);
+    first.kill('SIGKILL');
+    await first.exited;
+    await Promise.all([a.exited, b.exited]);
+    const c = dying('wC');
+    const nc = await connect({ servers: server.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (let i = 0; (await jsm.streams.info('MOLLIFIER_GIVEUPS')).state.messages === 0; i++) {
+        assert.ok(i < 100, 'the server gave up on the job within 10 s of a live worker pulling');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const second = orchestrator(path, store);
+      assert.equal(await second.exited, 0, second.lines.slice(-5).join('\n'));
+      const [row] = storeRows(store);
+      assert.equal(row!.status, 'failed');
+      assert.equal(row!.attempts, 2);
+      assert.match(row!.reason ?? '', /no result after 2 deliveries/);
+      assert.equal((await jsm.streams.info('MOLLIFIER_JOBS')).state.messages, 0, 'the given-up job left the queue');
+      assert.equal(c.lines.filter((l) => /job [0-9a-f]{16} started/.test(l)).length, 0, 'the third worker never ran it');
+    } finally {
+      await nc.close();
+      c.kill();
+      await c.exited;
+    }
   }));

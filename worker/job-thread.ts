@@ -35,6 +35,7 @@ async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: Mes
   }
   // A crash of the thread itself, as an out-of-memory abort would be: the lane must survive it.
   if (options.outcome === 'crash') process.exit(70);
+  if (options.outcome === 'kill-process') process.kill(process.pid, 'SIGKILL');
   if (options.outcome === 'failed') return { status: 'failed', reason: 'noop job asked to fail', metrics: null };
   return { status: 'completed', metrics: { duration_ms: performance.now() - started, seed: options.seed } };
 }

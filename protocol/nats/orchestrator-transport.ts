@@ -5,7 +5,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, t
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, encode } from '../codec.js';
 import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from '../messages.js';
-import { resultConsumer, streams, subjects, workerConsumer } from '../subjects.js';
+import { giveUpConsumer, resultConsumer, streams, subjects } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent } from '../transport.js';
 import { protocolVersion } from '../version.js';
 import { AsyncQueue } from '../async-queue.js';
@@ -16,8 +16,6 @@ export interface NatsOrchestratorOptions {
   queue?: Partial<QueueSettings>;
   onInvalid?: InvalidMessageHandler;
 }
-
-const maxDeliveriesAdvisory = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${streams.jobs}.${workerConsumer}`;
 
 export class NatsOrchestratorTransport implements OrchestratorTransport {
   readonly durable = true;
@@ -56,81 +54,107 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
     const queue = new AsyncQueue<SweepEvent>();
     this.queues.push(queue);
     void this.pumpResults(sweep, queue);
-    this.watchGiveUps(sweep, queue);
+    void this.pumpGiveUps(sweep, queue);
     return queue;
   }
 
-  private async resultsConsumer(sweep: string): Promise<Consumer> {
-    const name = resultConsumer(sweep);
+  /** A durable consumer of one sweep, created on first use and kept across restarts of this process. */
+  private async durableConsumer(stream: string, name: string, filter: string): Promise<Consumer> {
     try {
-      await this.jsm.consumers.info(streams.results, name);
+      await this.jsm.consumers.info(stream, name);
     } catch {
-      await this.jsm.consumers.add(streams.results, {
+      await this.jsm.consumers.add(stream, {
         durable_name: name,
-        filter_subject: subjects.result(sweep),
+        filter_subject: filter,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ack_wait: 60_000_000_000,
         max_ack_pending: 1000,
       });
     }
-    return this.js.consumers.get(streams.results, name);
+    return this.js.consumers.get(stream, name);
   }
 
-  private async pumpResults(sweep: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
+  /** Reads a durable consumer until close, through server restarts; `handle` settles each message. */
+  private async pump(open: () => Promise<Consumer>, handle: (msg: JsMsg) => Promise<void>): Promise<void> {
     let consumer: Consumer | undefined;
     while (!this.closed) {
       try {
-        consumer ??= await this.resultsConsumer(sweep);
+        consumer ??= await open();
         const msg = await consumer.next({ expires: 5000 });
-        if (!msg) continue;
-        const decoded = decode('result', msg.data);
-        if (!decoded.ok) {
-          this.invalid(msg.subject, decoded.error);
-          msg.term(decoded.error.slice(0, 200));
-          continue;
-        }
-        queue.push({ kind: 'result', delivery: deliveryOf(msg, decoded.value) });
-      } catch (error) {
+        if (msg) await handle(msg);
+      } catch {
         if (this.closed) break;
         // Server restarting or the consumer gone with it: wait and look the consumer up again.
         consumer = undefined;
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        void error;
       }
     }
   }
 
-  private watchGiveUps(sweep: string, queue: AsyncQueue<SweepEvent>): void {
-    const sub = this.nc.subscribe(maxDeliveriesAdvisory, {
-      callback: (error, msg) => {
-        if (error) return;
-        void (async () => {
-          try {
-            const advisory = JSON.parse(new TextDecoder().decode(msg.data)) as { stream_seq: number; deliveries: number };
-            const stored = await this.jsm.streams.getMessage(streams.jobs, { seq: advisory.stream_seq });
-            if (!stored) return;
-            const job = decode('job', stored.data);
-            if (!job.ok || job.value.sweep !== sweep) return;
-            // The queue will not deliver it again; take it out so it does not sit there.
-            await this.jsm.streams.deleteMessage(streams.jobs, advisory.stream_seq).catch(() => false);
-            const failure: FailureMessage = {
-              v: protocolVersion,
-              type: 'failure',
-              sweep,
-              job: job.value.id,
-              reason: `no result after ${advisory.deliveries} deliveries (the workers running it died or stalled)`,
-              attempts: advisory.deliveries,
-              at: new Date().toISOString(),
-            };
-            queue.push({ kind: 'failure', failure });
-          } catch {
-            // The message is gone already (another orchestrator took it): nothing to record here.
-          }
-        })();
+  private async pumpResults(sweep: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
+    await this.pump(
+      () => this.durableConsumer(streams.results, resultConsumer(sweep), subjects.result(sweep)),
+      async (msg) => {
+        const decoded = decode('result', msg.data);
+        if (!decoded.ok) {
+          this.invalid(msg.subject, decoded.error);
+          msg.term(decoded.error.slice(0, 200));
+          return;
+        }
+        queue.push({ kind: 'result', delivery: deliveryOf(msg, decoded.value) });
       },
-    });
-    this.subscriptions.push(sub);
+    );
+  }
+
+  /**
+   * The server's max-deliveries advisories, kept in their own stream: the advisory names only the job's
+   * stream sequence, so the job message (still in the queue, never to be delivered again) says whose it is.
+   * Once the failure is stored, the job message is deleted and the advisory acked.
+   */
+  private async pumpGiveUps(sweep: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
+    await this.pump(
+      () => this.durableConsumer(streams.giveUps, giveUpConsumer(sweep), subjects.giveUp),
+      async (msg) => {
+        let advisory: { stream_seq?: unknown; deliveries?: unknown };
+        try {
+          advisory = JSON.parse(new TextDecoder().decode(msg.data)) as typeof advisory;
+        } catch {
+          msg.term();
+          return;
+        }
+        const seq = advisory.stream_seq;
+        if (typeof seq !== 'number') return msg.term();
+        // Gone: another sweep's job already settled, or this one recorded before a restart.
+        const stored = await this.jsm.streams.getMessage(streams.jobs, { seq }).catch(() => null);
+        const job = stored ? decode('job', stored.data) : null;
+        if (!job?.ok || job.value.sweep !== sweep) return msg.ack();
+        const deliveries = typeof advisory.deliveries === 'number' ? advisory.deliveries : 0;
+        const failure: FailureMessage = {
+          v: protocolVersion,
+          type: 'failure',
+          sweep,
+          job: job.value.id,
+          reason: `no result after ${deliveries} deliveries (the workers running it died or stalled)`,
+          attempts: deliveries,
+          at: new Date().toISOString(),
+        };
+        queue.push({
+          kind: 'failure',
+          delivery: {
+            value: failure,
+            attempt: msg.info.deliveryCount,
+            ack: async () => {
+              // The queue will not deliver it again: take it out so it does not sit there for ever.
+              await this.jsm.streams.deleteMessage(streams.jobs, seq).catch(() => false);
+              await msg.ackAck({ timeout: 5000 }).catch(() => msg.ack());
+            },
+            nak: async (delayMs?: number) => msg.nak(delayMs),
+            working: () => msg.working(),
+          },
+        });
+      },
+    );
   }
 
   onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void {

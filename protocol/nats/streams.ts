@@ -43,6 +43,13 @@ export async function ensureLayout(jsm: JetStreamManager, settings: QueueSetting
     max_age: nanos(30 * 24 * 3600_000),
     duplicate_window: nanos(settings.duplicateWindowMs),
   });
+  await ensureStream(jsm, {
+    name: streams.giveUps,
+    subjects: [subjects.giveUp],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(30 * 24 * 3600_000),
+  });
   let info;
   try {
     info = await jsm.consumers.info(streams.jobs, workerConsumer);
