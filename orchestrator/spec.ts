@@ -33,6 +33,8 @@ const optionSet = z.record(z.string(), optionValue);
 const specSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a sweep name is 1-64 letters, digits, _ or -'),
   description: z.string().optional(),
+  /** Wall-clock limit of each job (as in GitHub Actions): a job still running then is stopped and recorded failed. */
+  'timeout-minutes': z.number().positive().optional(),
   seeds: z.union([z.number().int().min(1).max(1000), z.array(z.number().int().nonnegative()).min(1)]).default(5),
   base: optionSet.default({}),
   matrix: z
@@ -55,6 +57,8 @@ export interface PlannedSweepJob {
 export interface SweepSpec {
   name: string;
   description?: string;
+  /** Per-job wall-clock limit in minutes; none when absent. */
+  timeoutMinutes?: number;
   seeds: number[];
   jobs: PlannedSweepJob[];
 }
@@ -185,7 +189,13 @@ export function parseSpec(text: string, file = 'spec'): SweepSpec {
     }
   });
   if (problems.length) throw new SpecError(file, problems);
-  return { name: spec.name, ...(spec.description ? { description: spec.description } : {}), seeds, jobs };
+  return {
+    name: spec.name,
+    ...(spec.description ? { description: spec.description } : {}),
+    ...(spec['timeout-minutes'] !== undefined ? { timeoutMinutes: spec['timeout-minutes'] } : {}),
+    seeds,
+    jobs,
+  };
 }
 
 export function readSpec(path: string): SweepSpec {

@@ -109,7 +109,11 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   let interrupted = false;
   try {
     for (const job of unfinished) {
-      const message: JobMessage = { v: protocolVersion, type: 'job', sweep, id: job.id, group: job.group, options: job.options, enqueued_at: new Date().toISOString() };
+      const message: JobMessage = {
+        v: protocolVersion, type: 'job', sweep, id: job.id, group: job.group, options: job.options,
+        ...(spec.timeoutMinutes !== undefined ? { timeout_s: spec.timeoutMinutes * 60 } : {}),
+        enqueued_at: new Date().toISOString(),
+      };
       await transport.enqueue(message, job.generation);
     }
     update();

@@ -18,6 +18,8 @@ export const jobMessageSchema = z.strictObject({
   id,
   group: id,
   options: jobOptionsSchema,
+  /** Wall-clock limit: the worker stops a job still running after this long and reports it failed. */
+  timeout_s: z.number().positive().optional(),
   enqueued_at: timestamp,
 });
 

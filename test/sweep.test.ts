@@ -155,6 +155,25 @@ test('sweep run, embedded: SIGINT stops it, and the same command resumes without
   done.close();
 });
 
+test('timeout-minutes: a job past its limit is stopped and recorded failed with the reason; the lane goes on', () => {
+  const dir = tmp();
+  const spec = join(dir, 'timeout.yaml');
+  // 0.02 min = 1.2 s; the first job would sleep 20 s, the second 100 ms, one lane for both.
+  writeFileSync(spec, 'name: timeout\ntimeout-minutes: 0.02\nseeds: 1\nbase: {kind: noop}\nmatrix:\n  duration-ms: [20000, 100]\n');
+  const store = join(dir, 'timeout.sqlite');
+  const run = spawnSync(process.execPath, [cli, 'sweep', 'run', spec, '--store', store, '--lanes', '1', '--no-table'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const open = new ResultStore(store);
+  const jobs = open.jobs('timeout');
+  open.close();
+  const byDuration = new Map(jobs.map((j) => [(j.options as { 'duration-ms': number })['duration-ms'], j]));
+  assert.equal(byDuration.get(20000)!.status, 'failed');
+  assert.match(byDuration.get(20000)!.reason ?? '', /timed out after 1\.2 s/);
+  assert.ok((byDuration.get(20000)!.duration_s ?? Infinity) < 10, `stopped early: ${byDuration.get(20000)!.duration_s} s`);
+  assert.equal(byDuration.get(100)!.status, 'done');
+  assert.equal(byDuration.get(100)!.lane, byDuration.get(20000)!.lane);
+});
+
 test('sweep status --json and table --format csv read the store', () => {
   const dir = tmp();
   const spec = join(dir, 'tiny.yaml');

@@ -37,12 +37,15 @@ export class Lane {
     });
   }
 
-  async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void): Promise<ThreadOutcome> {
+  /** Runs one job in a thread of the pool; past `timeoutMs` the thread is terminated and the job failed. */
+  async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void, timeoutMs?: number): Promise<ThreadOutcome> {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (progress: ThreadProgress) => onProgress(progress));
+    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
     try {
-      return (await this.pool.run({ options, port: port2 }, { transferList: [port2] })) as ThreadOutcome;
+      return (await this.pool.run({ options, port: port2 }, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
     } catch (error) {
+      if (signal?.aborted) return { status: 'failed', reason: `timed out after ${formatSeconds(timeoutMs! / 1000)} (the sweep's timeout-minutes)`, metrics: null };
       return { status: 'failed', reason: `the job's thread died: ${(error as Error).message.split('\n')[0]}`, metrics: null };
     } finally {
       port1.close();
@@ -53,3 +56,5 @@ export class Lane {
     await this.pool.destroy();
   }
 }
+
+const formatSeconds = (seconds: number) => (seconds < 120 ? `${+seconds.toFixed(1)} s` : `${+(seconds / 60).toFixed(1)} min`);
