@@ -101,7 +101,10 @@ export class ResultStore {
       .run(where.host, where.lane, where.device, at, sweep, id);
   }
 
-  /** Records a result once: true if it ended the job, false for a duplicate (already ended) or unknown job. */
+  /**
+   * Records a result once: true if it ended the job; false for a duplicate (already ended), an unknown job, or a
+   * stale one (an older generation's, arriving after `--retry-failed` queued the job again).
+   */
   recordResult(result: ResultMessage): boolean {
     const status: JobStatus = result.status === 'completed' ? 'done' : result.status;
     const duration = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000;
@@ -109,9 +112,9 @@ export class ResultStore {
       .prepare(
         `UPDATE jobs SET status = ?, reason = ?, metrics = ?, attempts = MAX(attempts, ?), host = ?, lane = ?, device = ?,
            started_at = ?, finished_at = ?, duration_s = ?
-         WHERE sweep = ? AND id = ? AND status IN ('queued', 'running')`,
+         WHERE sweep = ? AND id = ? AND status IN ('queued', 'running') AND generation = ?`,
       )
-      .run(status, result.reason ?? null, result.metrics ? JSON.stringify(result.metrics) : null, result.attempt, result.host, result.lane, result.device, result.started_at, result.finished_at, duration, result.sweep, result.job).changes;
+      .run(status, result.reason ?? null, result.metrics ? JSON.stringify(result.metrics) : null, result.attempt, result.host, result.lane, result.device, result.started_at, result.finished_at, duration, result.sweep, result.job, result.generation ?? 0).changes;
     return changes === 1;
   }
 
@@ -122,6 +125,11 @@ export class ResultStore {
         .prepare("UPDATE jobs SET status = 'failed', reason = ?, attempts = MAX(attempts, ?), finished_at = ? WHERE sweep = ? AND id = ? AND status IN ('queued', 'running')")
         .run(failure.reason, failure.attempts, failure.at, failure.sweep, failure.job).changes === 1
     );
+  }
+
+  /** Every job not ended yet is failed with the reason (a cancelled sweep); returns how many. */
+  cancelUnfinished(sweep: string, reason: string, at: string): number {
+    return this.db.prepare("UPDATE jobs SET status = 'failed', reason = ?, finished_at = ? WHERE sweep = ? AND status IN ('queued', 'running')").run(reason, at, sweep).changes;
   }
 
   /** Failed jobs go back to the queue under a new generation (a new message id, so the queue takes it). */
@@ -147,6 +155,11 @@ export class ResultStore {
     const counts = { queued: 0, running: 0, done: 0, failed: 0, diverged: 0, total: 0 };
     for (const { status, n } of rows) (counts[status] = n), (counts.total += n);
     return counts;
+  }
+
+  /** A job's status now (another process may have ended it: `sweep cancel`). */
+  statusOf(sweep: string, id: string): JobStatus | undefined {
+    return (this.db.prepare('SELECT status FROM jobs WHERE sweep = ? AND id = ?').get(sweep, id) as { status: JobStatus } | undefined)?.status;
   }
 
   sweeps(): string[] {

@@ -37,10 +37,14 @@ export interface RunSweepOptions {
   retryFailed?: boolean;
   /** Prometheus metrics to keep up to date. */
   metrics?: SweepMetrics;
+  /** After a cancel, how long running jobs get to report their stop before they are recorded failed (default 30 s). */
+  cancelGraceMs?: number;
 }
 
 export interface SweepOutcome {
   interrupted: boolean;
+  /** The sweep was cancelled (`sweep cancel`): its unfinished jobs are failed with the reason. */
+  cancelled: boolean;
   /** Jobs that ended in this run. */
   ended: number;
   /** Jobs that had already ended in the store (not run again). */
@@ -88,6 +92,11 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     if (to === 'running') state.set(id, to);
     else state.delete(id);
   };
+  // The store said no to a write: another process may have ended the job (`sweep cancel`); follow the store.
+  const followStore = (id: string) => {
+    const now = store.statusOf(sweep, id);
+    if (now === 'done' || now === 'failed' || now === 'diverged') move(id, now);
+  };
   const stopProgress = transport.onProgress(sweep, (progress) => {
     if (state.get(progress.job) === 'queued') {
       store.markRunning(sweep, progress.job, progress, progress.at);
@@ -104,13 +113,32 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
         })
       : () => undefined;
 
+  // A cancel (from `sweep cancel`, any process): queued jobs end now; running ones when their worker reports
+  // the stop, or at the grace deadline for a worker that missed the cancel.
+  let cancelled = false;
+  let cancelDeadline: () => void = () => undefined;
+  const cancelGrace = new Promise<'cancel-grace'>((resolve) => (cancelDeadline = () => resolve('cancel-grace')));
+  const stopCancel = transport.onCancel(sweep, (cancel) => {
+    if (cancelled) return;
+    cancelled = true;
+    const reason = `cancelled: ${cancel.reason}`;
+    for (const [id, status] of [...state]) {
+      if (status !== 'queued') continue;
+      if (!store.recordFailure({ v: protocolVersion, type: 'failure', sweep, job: id, reason, attempts: 0, at: cancel.at })) followStore(id);
+      else (ended++, move(id, 'failed'));
+    }
+    log.warn({ running: remaining(), reason: cancel.reason }, `sweep ${sweep} cancelled; waiting for ${remaining()} running jobs to stop`);
+    update();
+    setTimeout(cancelDeadline, options.cancelGraceMs ?? 30_000).unref();
+  });
+
   const events = transport.events(sweep)[Symbol.asyncIterator]();
   const remaining = () => state.size;
   let interrupted = false;
   try {
     for (const job of unfinished) {
       const message: JobMessage = {
-        v: protocolVersion, type: 'job', sweep, id: job.id, group: job.group, options: job.options,
+        v: protocolVersion, type: 'job', sweep, id: job.id, group: job.group, options: job.options, generation: job.generation,
         ...(spec.timeoutMinutes !== undefined ? { timeout_s: spec.timeoutMinutes * 60 } : {}),
         enqueued_at: new Date().toISOString(),
       };
@@ -122,9 +150,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
       options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
     });
     while (remaining() > 0) {
-      const next = await Promise.race([events.next(), aborted]);
+      const next = await Promise.race([events.next(), aborted, cancelGrace]);
       if (next === 'aborted') {
         interrupted = true;
+        break;
+      }
+      if (next === 'cancel-grace') {
+        const left = store.cancelUnfinished(sweep, 'cancelled: its worker did not report the stop in time', new Date().toISOString());
+        log.warn({ jobs: left }, `${left} jobs recorded cancelled without word from their workers`);
         break;
       }
       if (next.done) break;
@@ -137,7 +170,10 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
           const jobOptions = optionsOf.get(result.job);
           if (metrics && jobOptions) metrics.result(result, jobOptions);
           log.info({ job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);
-        } else duplicates++;
+        } else {
+          duplicates++;
+          followStore(result.job);
+        }
         // Committed (or already there): only now may the message go.
         await event.delivery.ack();
       } else {
@@ -147,7 +183,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
           move(failure.job, 'failed');
           metrics?.failure(sweep);
           log.warn({ job: failure.job, reason: failure.reason }, `job ${failure.job} failed: ${failure.reason}`);
-        }
+        } else followStore(failure.job);
         await event.delivery.ack();
       }
       update();
@@ -155,6 +191,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   } finally {
     stopProgress();
     stopHeartbeat();
+    stopCancel();
   }
-  return { interrupted, ended, skipped, duplicates, counts: store.counts(sweep) };
+  return { interrupted, cancelled, ended, skipped, duplicates, counts: store.counts(sweep) };
 }

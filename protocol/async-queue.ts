@@ -18,6 +18,18 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** Takes out the waiting items that match; returns how many. */
+  remove(match: (item: T) => boolean): number {
+    let removed = 0;
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      if (match(this.items[i]!)) {
+        this.items.splice(i, 1);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   close(): void {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });

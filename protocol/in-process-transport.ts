@@ -1,6 +1,6 @@
 // The embedded transport: the orchestrator and the lanes in one process, no server. Same contract as NATS:
 // explicit acks, redelivery of nak'ed jobs up to maxDeliver, one delivery per (sweep, job, generation).
-import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
+import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
 import type { Delivery, OrchestratorTransport, SweepEvent, WorkerTransport } from './transport.js';
 import { protocolVersion } from './version.js';
 import { AsyncQueue } from './async-queue.js';
@@ -21,6 +21,7 @@ export class InProcessBroker {
   private readonly seen = new Set<string>();
   private readonly progressHandlers = new Set<{ sweep: string; handler: (p: ProgressMessage) => void }>();
   private readonly heartbeatHandlers = new Set<(h: HeartbeatMessage) => void>();
+  private readonly cancelHandlers = new Set<{ sweep?: string; handler: (c: CancelMessage) => void }>();
   private readonly maxDeliver: number;
   private closed = false;
 
@@ -84,8 +85,19 @@ export class InProcessBroker {
       this.heartbeatHandlers.add(handler);
       return () => this.heartbeatHandlers.delete(handler);
     },
+    cancel: async (cancel) => {
+      const dropped = this.jobs.remove((queued) => queued.job.sweep === cancel.sweep);
+      for (const { sweep, handler } of this.cancelHandlers) if (sweep === undefined || sweep === cancel.sweep) handler(cancel);
+      return { dropped };
+    },
+    onCancel: (sweep, handler) => this.addCancelHandler({ sweep, handler }),
     close: async () => this.close(),
   };
+
+  private addCancelHandler(entry: { sweep?: string; handler: (c: CancelMessage) => void }): () => void {
+    this.cancelHandlers.add(entry);
+    return () => this.cancelHandlers.delete(entry);
+  }
 
   readonly worker: WorkerTransport = {
     nextJob: async () => {
@@ -102,6 +114,7 @@ export class InProcessBroker {
     publishHeartbeat: (heartbeat) => {
       for (const handler of this.heartbeatHandlers) handler(heartbeat);
     },
+    onCancel: (handler) => this.addCancelHandler({ handler }),
     close: async () => undefined,
   };
 

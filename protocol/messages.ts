@@ -18,6 +18,8 @@ export const jobMessageSchema = z.strictObject({
   id,
   group: id,
   options: jobOptionsSchema,
+  /** Bumped each time failed jobs are run again (`--retry-failed`); results carry it back (absent: 0). */
+  generation: z.number().int().nonnegative().optional(),
   /** Wall-clock limit: the worker stops a job still running after this long and reports it failed. */
   timeout_s: z.number().positive().optional(),
   enqueued_at: timestamp,
@@ -34,6 +36,8 @@ export const resultMessageSchema = z.strictObject({
   status: z.enum(['completed', 'diverged', 'failed']),
   reason: z.string().optional(),
   metrics: z.record(z.string(), metricValue).nullable(),
+  /** The job message's generation: a result of an older generation is stale and not recorded (absent: 0). */
+  generation: z.number().int().nonnegative().optional(),
   /** Delivery count of the job message that produced this result (1 on the first try). */
   attempt: z.number().int().positive(),
   ...where,
@@ -81,12 +85,22 @@ export const failureMessageSchema = z.strictObject({
   at: timestamp,
 });
 
+/** Stop a sweep: its queued jobs are dropped and its running jobs stopped (core NATS, to every worker). */
+export const cancelMessageSchema = z.strictObject({
+  ...header,
+  type: z.literal('cancel'),
+  sweep: sweepName,
+  reason: z.string().min(1),
+  at: timestamp,
+});
+
 export const messageSchemas = {
   job: jobMessageSchema,
   result: resultMessageSchema,
   progress: progressMessageSchema,
   heartbeat: heartbeatMessageSchema,
   failure: failureMessageSchema,
+  cancel: cancelMessageSchema,
 } as const;
 
 export type MessageType = keyof typeof messageSchemas;
@@ -95,5 +109,6 @@ export type ResultMessage = z.infer<typeof resultMessageSchema>;
 export type ProgressMessage = z.infer<typeof progressMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 export type FailureMessage = z.infer<typeof failureMessageSchema>;
+export type CancelMessage = z.infer<typeof cancelMessageSchema>;
 export type Message<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'diverged';

@@ -23,6 +23,8 @@ export const subjects = {
   progress: (sweep: string) => `mollifier.progress.${sweep}`,
   heartbeat: (host: string, lane: string) => `mollifier.heartbeat.${token(host)}.${token(lane)}`,
   heartbeatsAll: 'mollifier.heartbeat.>',
+  cancel: (sweep: string) => `mollifier.cancel.${sweep}`,
+  cancelAll: 'mollifier.cancel.*',
   /** Published by the server (not by us) when the workers' consumer reaches max_deliver on a job. */
   giveUp: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${streams.jobs}.${workerConsumer}`,
 } as const;

@@ -1,6 +1,6 @@
 // How the orchestrator and the workers meet: two narrow interfaces, implemented over NATS JetStream
 // (nats-transport.ts) and in process (in-process-transport.ts, the embedded default). Neither side knows which.
-import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
+import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
 
 /** A message that must be settled: ack when done with it, nak to have it delivered again. */
 export interface Delivery<T> {
@@ -25,6 +25,10 @@ export interface OrchestratorTransport {
   events(sweep: string): AsyncIterable<SweepEvent>;
   onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void;
   onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void;
+  /** Drops the sweep's queued jobs and tells every worker to stop its running ones; resolves to the jobs dropped. */
+  cancel(cancel: CancelMessage): Promise<{ dropped: number }>;
+  /** The sweep was cancelled (from here or from any other process). */
+  onCancel(sweep: string, handler: (cancel: CancelMessage) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,8 @@ export interface WorkerTransport {
   publishResult(result: ResultMessage): Promise<void>;
   publishProgress(progress: ProgressMessage): void;
   publishHeartbeat(heartbeat: HeartbeatMessage): void;
+  /** Any sweep cancelled: stop its running jobs, drop its jobs still on their way. */
+  onCancel(handler: (cancel: CancelMessage) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -37,15 +37,21 @@ export class Lane {
     });
   }
 
-  /** Runs one job in a thread of the pool; past `timeoutMs` the thread is terminated and the job failed. */
-  async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void, timeoutMs?: number): Promise<ThreadOutcome> {
+  /**
+   * Runs one job in a thread of the pool. Past `timeoutMs`, or when `stop` aborts (its reason a string), the
+   * thread is terminated and the job failed with the reason.
+   */
+  async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void, limits: { timeoutMs?: number; stop?: AbortSignal } = {}): Promise<ThreadOutcome> {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (progress: ThreadProgress) => onProgress(progress));
-    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const timeout = limits.timeoutMs === undefined ? undefined : AbortSignal.timeout(limits.timeoutMs);
+    const signals = [timeout, limits.stop].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
       return (await this.pool.run({ options, port: port2 }, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
     } catch (error) {
-      if (signal?.aborted) return { status: 'failed', reason: `timed out after ${formatSeconds(timeoutMs! / 1000)} (the sweep's timeout-minutes)`, metrics: null };
+      if (limits.stop?.aborted) return { status: 'failed', reason: String(limits.stop.reason), metrics: null };
+      if (timeout?.aborted) return { status: 'failed', reason: `timed out after ${formatSeconds(limits.timeoutMs! / 1000)} (the sweep's timeout-minutes)`, metrics: null };
       return { status: 'failed', reason: `the job's thread died: ${(error as Error).message.split('\n')[0]}`, metrics: null };
     } finally {
       port1.close();

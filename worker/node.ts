@@ -22,7 +22,10 @@ export interface WorkerNodeOptions {
 
 export class WorkerNode {
   readonly host: string;
-  private readonly running = new Map<string, { lane: Lane; sweep: string; job: string }>();
+  private readonly running = new Map<string, { lane: Lane; sweep: string; job: string; stop: AbortController }>();
+  /** Sweeps cancelled while this worker runs: their jobs still on their way are not started. */
+  private readonly cancelled = new Map<string, string>();
+  private stopCancels: (() => void) | undefined;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -48,6 +51,11 @@ export class WorkerNode {
 
   /** Runs until stop(): one loop per slot of every lane. */
   async run(): Promise<void> {
+    this.stopCancels = this.transport.onCancel((cancel) => {
+      const reason = `cancelled: ${cancel.reason}`;
+      this.cancelled.set(cancel.sweep, reason);
+      for (const running of this.running.values()) if (running.sweep === cancel.sweep) running.stop.abort(reason);
+    });
     this.heartbeat();
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 5000);
     this.heartbeatTimer.unref();
@@ -77,14 +85,18 @@ export class WorkerNode {
     const job = delivery.value;
     const key = `${job.sweep}/${job.id}`;
     const log = { sweep: job.sweep, job: job.id, host: this.host, lane: lane.name, attempt: delivery.attempt };
-    this.running.set(key, { lane, sweep: job.sweep, job: job.id });
+    const stop = new AbortController();
+    const cancelled = this.cancelled.get(job.sweep);
+    if (cancelled) stop.abort(cancelled);
+    this.running.set(key, { lane, sweep: job.sweep, job: job.id, stop });
     const started = new Date();
-    this.options.log.info(log, `job ${job.id} started`);
+    if (!cancelled) this.options.log.info(log, `job ${job.id} started`);
     // Keep the queue from redelivering a long job while it runs.
     const working = setInterval(() => delivery.working(), this.options.heartbeatMs ?? 5000);
     let lastProgress = 0;
     try {
-      const outcome = await lane.run(job.options, (p) => {
+      // A cancelled sweep's job is not started: it ends failed with the reason, like one stopped mid-run.
+      const outcome = stop.signal.aborted ? { status: 'failed' as const, reason: String(stop.signal.reason), metrics: null } : await lane.run(job.options, (p) => {
         const now = Date.now();
         if (now - lastProgress < (this.options.progressEveryMs ?? 1000) && p.epoch < p.epochs) return;
         lastProgress = now;
@@ -93,7 +105,7 @@ export class WorkerNode {
           v: protocolVersion, type: 'progress', sweep: job.sweep, job: job.id, ...this.where(lane),
           epoch: p.epoch, epochs: p.epochs, loss: finite(p.loss), loss_data: finite(p.lossData), loss_pde: finite(p.lossPde), rate: finite(p.rate), at: new Date().toISOString(),
         });
-      }, job.timeout_s === undefined ? undefined : job.timeout_s * 1000);
+      }, { ...(job.timeout_s === undefined ? {} : { timeoutMs: job.timeout_s * 1000 }), stop: stop.signal });
       clearInterval(working);
       if (this.stopped) {
         // Stopping this worker cut the job short: it is not the job's failure; give it back to the queue.
@@ -102,7 +114,7 @@ export class WorkerNode {
         return;
       }
       await this.transport.publishResult({
-        v: protocolVersion, type: 'result', sweep: job.sweep, job: job.id, status: outcome.status,
+        v: protocolVersion, type: 'result', sweep: job.sweep, job: job.id, generation: job.generation ?? 0, status: outcome.status,
         ...(outcome.reason ? { reason: outcome.reason } : {}),
         metrics: outcome.metrics, attempt: delivery.attempt, ...this.where(lane),
         started_at: started.toISOString(), finished_at: new Date().toISOString(),
@@ -124,6 +136,7 @@ export class WorkerNode {
     if (this.stopped) return;
     this.stopped = true;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.stopCancels?.();
     await Promise.all(this.options.lanes.map((lane) => lane.close()));
     await Promise.all(this.inFlight);
     await this.transport.close();

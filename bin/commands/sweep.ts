@@ -1,4 +1,4 @@
-// `mollifier sweep run|table|status`: the orchestrator's commands. Without --nats, `run` composes the
+// `mollifier sweep run|table|status|cancel`: the orchestrator's commands. Without --nats, `run` composes the
 // embedded mode: an in-process transport and this process's own lanes (no server).
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { parseChoice, parseInteger } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
+import { registerSweepCancel } from './sweep-cancel.js';
 
 interface RunOptions extends NatsCliOptions {
   store?: string;
@@ -63,7 +64,7 @@ function progressView(): { update: (u: SweepUpdate) => void; stop: () => void } 
 }
 
 export function registerSweepCommand(program: Command): void {
-  const sweep = program.command('sweep').description('sweeps of training jobs: run, statistics, status');
+  const sweep = program.command('sweep').description('sweeps of training jobs: run, statistics, status, cancel');
   registerNatsOptions(
     sweep
       .command('run')
@@ -129,6 +130,7 @@ export function registerSweepCommand(program: Command): void {
         process.exitCode = 130;
         return;
       }
+      if (outcome.cancelled) process.stderr.write(`sweep ${spec.name} was cancelled (\`sweep cancel\`); \`sweep run --retry-failed\` runs its failed jobs again\n`);
       process.stderr.write(`sweep ${spec.name}: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged of ${c.total} (${outcome.ended} ran now, ${outcome.skipped} already ended); store ${store.path}\n`);
       if (options.table) process.stdout.write(formatTable(groupStatistics(store.jobs(spec.name)), 'md'));
       if (metricsServer && options.linger > 0) {
@@ -148,6 +150,8 @@ export function registerSweepCommand(program: Command): void {
       metricsServer?.close();
     }
   });
+
+  registerSweepCancel(sweep);
 
   sweep
     .command('table')

@@ -4,7 +4,7 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { decode, encode } from '../codec.js';
-import type { FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from '../messages.js';
+import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from '../messages.js';
 import { giveUpConsumer, resultConsumer, streams, subjects } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent } from '../transport.js';
 import { protocolVersion } from '../version.js';
@@ -175,6 +175,26 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
       callback: (error, msg) => {
         if (error) return;
         const decoded = decode('heartbeat', msg.data);
+        if (decoded.ok) handler(decoded.value);
+        else this.invalid(msg.subject, decoded.error);
+      },
+    });
+    this.subscriptions.push(sub);
+    return () => sub.unsubscribe();
+  }
+
+  async cancel(cancel: CancelMessage): Promise<{ dropped: number }> {
+    const { purged } = await this.jsm.streams.purge(streams.jobs, { filter: subjects.job(cancel.sweep) });
+    this.nc.publish(subjects.cancel(cancel.sweep), encode('cancel', cancel));
+    await this.nc.flush();
+    return { dropped: purged };
+  }
+
+  onCancel(sweep: string, handler: (cancel: CancelMessage) => void): () => void {
+    const sub = this.nc.subscribe(subjects.cancel(sweep), {
+      callback: (error, msg) => {
+        if (error) return;
+        const decoded = decode('cancel', msg.data);
         if (decoded.ok) handler(decoded.value);
         else this.invalid(msg.subject, decoded.error);
       },

@@ -3,7 +3,7 @@
 import { jetstream, jetstreamManager, type Consumer, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode, encode } from '../codec.js';
-import type { JobMessage, ResultMessage } from '../messages.js';
+import type { CancelMessage, JobMessage, ResultMessage } from '../messages.js';
 import { streams, subjects, workerConsumer } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, WorkerTransport } from '../transport.js';
 import { connectNats, type NatsSettings } from './connection.js';
@@ -79,6 +79,18 @@ export class NatsWorkerTransport implements WorkerTransport {
 
   publishHeartbeat(heartbeat: Parameters<WorkerTransport['publishHeartbeat']>[0]): void {
     if (!this.nc.isClosed()) this.nc.publish(subjects.heartbeat(heartbeat.host, heartbeat.lane), encode('heartbeat', heartbeat));
+  }
+
+  onCancel(handler: (cancel: CancelMessage) => void): () => void {
+    const sub = this.nc.subscribe(subjects.cancelAll, {
+      callback: (error, msg) => {
+        if (error) return;
+        const decoded = decode('cancel', msg.data);
+        if (decoded.ok) handler(decoded.value);
+        else this.options.onInvalid?.(msg.subject, decoded.error);
+      },
+    });
+    return () => sub.unsubscribe();
   }
 
   async close(): Promise<void> {
