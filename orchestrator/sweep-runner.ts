@@ -125,7 +125,11 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     for (const [id, status] of [...state]) {
       if (status !== 'queued') continue;
       if (!store.recordFailure({ v: protocolVersion, type: 'failure', sweep, job: id, reason, attempts: 0, at: cancel.at })) followStore(id);
-      else (ended++, move(id, 'failed'));
+      else {
+        ended++;
+        move(id, 'failed');
+        metrics?.failure(sweep);
+      }
     }
     log.warn({ running: remaining(), reason: cancel.reason }, `sweep ${sweep} cancelled; waiting for ${remaining()} running jobs to stop`);
     update();
