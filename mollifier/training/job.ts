@@ -69,11 +69,13 @@ export interface JobConfig {
  * - fourierBand/fourierCount: the PINN's deterministic Fourier band (units of π on [-1, 1] coordinates). The model's
  *   own default, SCIENCE.md's [π, 10π] × 16, resolves wavelengths down to 3 cells of a 32-node heat grid; the
  *   field fits the data but its Laplacian wiggles, so heat takes the low band (measured in docs/table2.md).
+ *   rd takes [0.5π, 4π] × 8: the k map comes from 4th derivatives of the fitted φ, and with the high band its
+ *   correlation stalled at 0.48-0.60 even at 800 epochs; [0.5, 4] × 8 gives 0.74-0.75 at 400 (docs/training.md).
  */
 export const jobDefaults: Record<ProblemName, { case: string; grid: number; epochs: number; pdeWarmup: number; fourierBand: [number, number]; fourierCount: number }> = {
   langevin: { case: 'varying', grid: 1001, epochs: 3000, pdeWarmup: 0, fourierBand: [1, 10], fourierCount: 16 },
   heat: { case: 'smooth', grid: 32, epochs: 1000, pdeWarmup: 0.3, fourierBand: [0.5, 1], fourierCount: 4 },
-  rd: { case: 'constant', grid: 64, epochs: 2000, pdeWarmup: 0, fourierBand: [1, 10], fourierCount: 16 },
+  rd: { case: 'constant', grid: 64, epochs: 2000, pdeWarmup: 0, fourierBand: [0.5, 4], fourierCount: 8 },
 };
 
 /** [choice] The field head's initial weights are scaled by this (SCIENCE.md §5 pitfall). */
