@@ -9,6 +9,7 @@ import { giveUpConsumer, resultConsumer, streams, subjects } from '../subjects.j
 import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent } from '../transport.js';
 import { protocolVersion } from '../version.js';
 import { AsyncQueue } from '../async-queue.js';
+import { subscribeDecoded } from './subscribe.js';
 import { connectNats, type NatsSettings } from './connection.js';
 import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
 
@@ -158,29 +159,11 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
   }
 
   onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void {
-    const sub = this.nc.subscribe(subjects.progress(sweep), {
-      callback: (error, msg) => {
-        if (error) return;
-        const decoded = decode('progress', msg.data);
-        if (decoded.ok) handler(decoded.value);
-        else this.invalid(msg.subject, decoded.error);
-      },
-    });
-    this.subscriptions.push(sub);
-    return () => sub.unsubscribe();
+    return this.track(subscribeDecoded(this.nc, subjects.progress(sweep), 'progress', handler, (subject, reason) => this.invalid(subject, reason)));
   }
 
   onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void {
-    const sub = this.nc.subscribe(subjects.heartbeatsAll, {
-      callback: (error, msg) => {
-        if (error) return;
-        const decoded = decode('heartbeat', msg.data);
-        if (decoded.ok) handler(decoded.value);
-        else this.invalid(msg.subject, decoded.error);
-      },
-    });
-    this.subscriptions.push(sub);
-    return () => sub.unsubscribe();
+    return this.track(subscribeDecoded(this.nc, subjects.heartbeatsAll, 'heartbeat', handler, (subject, reason) => this.invalid(subject, reason)));
   }
 
   async cancel(cancel: CancelMessage): Promise<{ dropped: number }> {
@@ -191,14 +174,11 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
   }
 
   onCancel(sweep: string, handler: (cancel: CancelMessage) => void): () => void {
-    const sub = this.nc.subscribe(subjects.cancel(sweep), {
-      callback: (error, msg) => {
-        if (error) return;
-        const decoded = decode('cancel', msg.data);
-        if (decoded.ok) handler(decoded.value);
-        else this.invalid(msg.subject, decoded.error);
-      },
-    });
+    return this.track(subscribeDecoded(this.nc, subjects.cancel(sweep), 'cancel', handler, (subject, reason) => this.invalid(subject, reason)));
+  }
+
+  /** Kept for close(); the returned function ends it early. */
+  private track(sub: Subscription): () => void {
     this.subscriptions.push(sub);
     return () => sub.unsubscribe();
   }

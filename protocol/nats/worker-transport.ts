@@ -8,6 +8,7 @@ import { streams, subjects, workerConsumer } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, WorkerTransport } from '../transport.js';
 import { connectNats, type NatsSettings } from './connection.js';
 import { deliveryOf } from './orchestrator-transport.js';
+import { subscribeDecoded } from './subscribe.js';
 import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
 
 export interface NatsWorkerOptions {
@@ -82,14 +83,7 @@ export class NatsWorkerTransport implements WorkerTransport {
   }
 
   onCancel(handler: (cancel: CancelMessage) => void): () => void {
-    const sub = this.nc.subscribe(subjects.cancelAll, {
-      callback: (error, msg) => {
-        if (error) return;
-        const decoded = decode('cancel', msg.data);
-        if (decoded.ok) handler(decoded.value);
-        else this.options.onInvalid?.(msg.subject, decoded.error);
-      },
-    });
+    const sub = subscribeDecoded(this.nc, subjects.cancelAll, 'cancel', handler, this.options.onInvalid);
     return () => sub.unsubscribe();
   }
 
