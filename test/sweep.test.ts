@@ -183,6 +183,8 @@ test('sweep status --json and table --format csv read the store', () => {
   const status = JSON.parse(spawnSync(process.execPath, [cli, 'sweep', 'status', '--store', store, '--json'], { encoding: 'utf8' }).stdout) as { jobs: Array<{ id: string; status: string; attempts: number }> };
   assert.deepEqual(status.jobs.map((j) => j.status).sort(), ['done', 'done', 'failed', 'failed']);
   assert.ok(status.jobs.every((j) => /^[0-9a-f]{16}$/.test(j.id) && j.attempts === 1));
+  const human = spawnSync(process.execPath, [cli, 'sweep', 'status', '--store', store], { encoding: 'utf8' }).stdout;
+  assert.equal(human, 'tiny: 4 jobs: 2 done, 2 failed, 0 diverged, 0 running, 0 queued\n  2 failed: noop job asked to fail\n');
   const csv = spawnSync(process.execPath, [cli, 'sweep', 'table', '--store', store, '--format', 'csv'], { encoding: 'utf8' }).stdout;
   assert.match(csv.split('\n')[0]!, /^sweep,group,.*metric,n,mean,std,ci95_low,ci95_high$/);
   const missing = spawnSync(process.execPath, [cli, 'sweep', 'table', '--store', join(dir, 'none.sqlite')], { encoding: 'utf8' });

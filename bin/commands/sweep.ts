@@ -63,6 +63,17 @@ function progressView(): { update: (u: SweepUpdate) => void; stop: () => void } 
   };
 }
 
+/** Why jobs failed or diverged, most common first: "3 failed: cancelled: wrong grid". */
+function reasonLines(jobs: ReturnType<ResultStore['jobs']>): string[] {
+  const tally = new Map<string, number>();
+  for (const job of jobs) {
+    if (job.status !== 'failed' && job.status !== 'diverged') continue;
+    const key = `${job.status}: ${(job.reason ?? 'no reason recorded').split('\n')[0]!.slice(0, 160)}`;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  return [...tally].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${n} ${key}`);
+}
+
 export function registerSweepCommand(program: Command): void {
   const sweep = program.command('sweep').description('sweeps of training jobs: run, statistics, status, cancel');
   registerNatsOptions(
@@ -186,6 +197,7 @@ export function registerSweepCommand(program: Command): void {
         for (const name of options.sweep ? [options.sweep] : store.sweeps()) {
           const c = store.counts(name);
           process.stdout.write(`${name}: ${c.total} jobs: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged, ${c.running} running, ${c.queued} queued\n`);
+          for (const line of reasonLines(store.jobs(name))) process.stdout.write(`  ${line}\n`);
         }
       } finally {
         store.close();
