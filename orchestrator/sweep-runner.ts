@@ -1,6 +1,6 @@
 // Runs one sweep to its end: plans the jobs into the store, enqueues the unfinished ones, and records every
 // result (committed before it is acked) until no job is queued or running. Resuming is the same call.
-import type { HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessage } from '../protocol/index.js';
+import type { FailureMessage, HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessage } from '../protocol/index.js';
 import { protocolVersion } from '../protocol/index.js';
 import type { SweepSpec } from './spec.js';
 import type { ResultStore } from './store.js';
@@ -92,6 +92,18 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     if (to === 'running') state.set(id, to);
     else state.delete(id);
   };
+  const remaining = () => state.size;
+  /** A failure (a give-up or a cancel) into the store; false when the job had already ended. */
+  const recordFailed = (failure: FailureMessage): boolean => {
+    if (!store.recordFailure(failure)) {
+      followStore(failure.job);
+      return false;
+    }
+    ended++;
+    move(failure.job, 'failed');
+    metrics?.failure(sweep);
+    return true;
+  };
   // The store said no to a write: another process may have ended the job (`sweep cancel`); follow the store.
   const followStore = (id: string) => {
     const now = store.statusOf(sweep, id);
@@ -123,13 +135,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     cancelled = true;
     const reason = `cancelled: ${cancel.reason}`;
     for (const [id, status] of [...state]) {
-      if (status !== 'queued') continue;
-      if (!store.recordFailure({ v: protocolVersion, type: 'failure', sweep, job: id, reason, attempts: 0, at: cancel.at })) followStore(id);
-      else {
-        ended++;
-        move(id, 'failed');
-        metrics?.failure(sweep);
-      }
+      if (status === 'queued') recordFailed({ v: protocolVersion, type: 'failure', sweep, job: id, reason, attempts: 0, at: cancel.at });
     }
     log.warn({ running: remaining(), reason: cancel.reason }, `sweep ${sweep} cancelled; waiting for ${remaining()} running jobs to stop`);
     update();
@@ -137,7 +143,6 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   });
 
   const events = transport.events(sweep)[Symbol.asyncIterator]();
-  const remaining = () => state.size;
   let interrupted = false;
   try {
     for (const job of unfinished) {
@@ -182,12 +187,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
         await event.delivery.ack();
       } else {
         const failure = event.delivery.value;
-        if (store.recordFailure(failure)) {
-          ended++;
-          move(failure.job, 'failed');
-          metrics?.failure(sweep);
-          log.warn({ job: failure.job, reason: failure.reason }, `job ${failure.job} failed: ${failure.reason}`);
-        } else followStore(failure.job);
+        if (recordFailed(failure)) log.warn({ job: failure.job, reason: failure.reason }, `job ${failure.job} failed: ${failure.reason}`);
         await event.delivery.ack();
       }
       update();

@@ -95,8 +95,8 @@ export class WorkerNode {
     const working = setInterval(() => delivery.working(), this.options.heartbeatMs ?? 5000);
     let lastProgress = 0;
     try {
-      // A cancelled sweep's job is not started: it ends failed with the reason, like one stopped mid-run.
-      const outcome = stop.signal.aborted ? { status: 'failed' as const, reason: String(stop.signal.reason), metrics: null } : await lane.run(job.options, (p) => {
+      // A cancelled sweep's job comes in already stopped: piscina never starts it, and it ends failed with the reason.
+      const outcome = await lane.run(job.options, (p) => {
         const now = Date.now();
         if (now - lastProgress < (this.options.progressEveryMs ?? 1000) && p.epoch < p.epochs) return;
         lastProgress = now;

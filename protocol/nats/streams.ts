@@ -35,21 +35,10 @@ export async function ensureLayout(jsm: JetStreamManager, settings: QueueSetting
     storage: StorageType.File,
     duplicate_window: nanos(settings.duplicateWindowMs),
   });
-  await ensureStream(jsm, {
-    name: streams.results,
-    subjects: [subjects.resultsAll],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: nanos(30 * 24 * 3600_000),
-    duplicate_window: nanos(settings.duplicateWindowMs),
-  });
-  await ensureStream(jsm, {
-    name: streams.giveUps,
-    subjects: [subjects.giveUp],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: nanos(30 * 24 * 3600_000),
-  });
+  // Results and give-ups: kept 30 days, long enough for any orchestrator to come back for them.
+  const kept = { retention: RetentionPolicy.Limits, storage: StorageType.File, max_age: nanos(30 * 24 * 3600_000) };
+  await ensureStream(jsm, { name: streams.results, subjects: [subjects.resultsAll], ...kept, duplicate_window: nanos(settings.duplicateWindowMs) });
+  await ensureStream(jsm, { name: streams.giveUps, subjects: [subjects.giveUp], ...kept });
   let info;
   try {
     info = await jsm.consumers.info(streams.jobs, workerConsumer);
