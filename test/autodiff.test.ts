@@ -51,26 +51,27 @@ function fdStep(options: MlpOptions): number {
   return options.fourier ? 0.05 / options.fourier.maxFrequency : 0.1;
 }
 
-function read(tensor: Tensor2D): Float32Array {
-  return tensor.dataSync() as Float32Array;
+// Every read is asynchronous, so this file runs on webgpu too (test/webgpu.test.ts), where dataSync throws.
+async function read(tensor: Tensor2D): Promise<Float32Array> {
+  return (await tensor.data()) as Float32Array;
 }
 
-function withNet<T>(options: MlpOptions, body: (net: Mlp, field: Field) => T): T {
+async function withNet<T>(options: MlpOptions, body: (net: Mlp, field: Field) => T | Promise<T>): Promise<T> {
   const net = createMlp(options);
   try {
-    return body(net, float64Field(net.options, net.parameters()));
+    return await body(net, float64Field(net.options, await net.parameters()));
   } finally {
     net.dispose();
   }
 }
 
-function check1d(options: MlpOptions, orders: Array<1 | 2 | 3 | 4>, tolerance: number): number[] {
-  return withNet(options, (net, field) => {
+async function check1d(options: MlpOptions, orders: Array<1 | 2 | 3 | 4>, tolerance: number): Promise<number[]> {
+  return withNet(options, async (net, field) => {
     const h = fdStep(options);
     const x = tf.tensor2d(points1d, [points1d.length, 1]);
     const before = tf.memory().numTensors;
     const computed = tf.tidy(() => derivatives1d((p) => net.apply(p), x, orders));
-    const values = computed.map(read);
+    const values = await Promise.all(computed.map(read));
     tf.dispose(computed);
     assert.equal(tf.memory().numTensors, before, 'derivatives1d leaked tensors');
     x.dispose();
@@ -83,25 +84,27 @@ function check1d(options: MlpOptions, orders: Array<1 | 2 | 3 | 4>, tolerance: n
   });
 }
 
-test('createMlp: shapes, seeded init, parameter snapshot, option checks, dispose', () => {
+test('createMlp: shapes, seeded init, parameter snapshot, option checks, dispose', async () => {
   const before = tf.memory().numTensors;
   const options: MlpOptions = { inputDim: 2, outputDim: 3, width: 8, depth: 3, layerNorm: true, fourier: defaultFourierFeatures };
   const [a, b, c] = [createMlp(options), createMlp(options), createMlp({ ...options, seed: 1 })];
-  assert.deepEqual(a.parameters().map((p) => p.name), [
+  const [pa, pb, pc] = await Promise.all([a.parameters(), b.parameters(), c.parameters()]);
+  assert.deepEqual(pa.map((p) => p.name), [
     'hidden0/kernel', 'hidden0/bias', 'hidden0/norm/gain', 'hidden0/norm/bias',
     'hidden1/kernel', 'hidden1/bias', 'hidden1/norm/gain', 'hidden1/norm/bias',
     'hidden2/kernel', 'hidden2/bias', 'hidden2/norm/gain', 'hidden2/norm/bias',
     'output/kernel', 'output/bias',
   ]);
-  assert.deepEqual(a.parameters()[0]!.shape, [2 * 16 * 2, 8]);
-  assert.deepEqual(a.parameters(), b.parameters(), 'same seed, same weights');
-  assert.notDeepEqual(a.parameters()[0]!.values, c.parameters()[0]!.values, 'another seed, other weights');
+  assert.deepEqual(a.parameterShapes(), pa.map(({ name, shape }) => ({ name, shape })));
+  assert.deepEqual(pa[0]!.shape, [2 * 16 * 2, 8]);
+  assert.deepEqual(pa, pb, 'same seed, same weights');
+  assert.notDeepEqual(pa[0]!.values, pc[0]!.values, 'another seed, other weights');
   const x = tf.randomUniform([5, 2]) as Tensor2D;
   const y = a.apply(x);
   assert.deepEqual(y.shape, [5, 3]);
-  const reference = float64Mlp(a.options, a.parameters());
-  const values = y.arraySync();
-  const x64 = x.arraySync();
+  const reference = float64Mlp(a.options, pa);
+  const values = await y.array();
+  const x64 = await x.array();
   assert.ok(relativeError(values.flat(), x64.flatMap((p) => reference(p))) < 1e-5, 'float64 forward pass agrees');
   const wrongWidth = tf.zeros([5, 3]) as Tensor2D;
   assert.throws(() => a.apply(wrongWidth), NetError);
@@ -120,19 +123,19 @@ test('chains: highest orders first, lower orders and siblings shared', () => {
   assert.equal(planChains([[4, 0], [2, 2], [0, 4], [2, 0], [0, 2]], 2).length, 3);
 });
 
-test('1D derivatives of orders 1-4 match float64 finite differences (tanh, layer norm, Fourier, residual)', () => {
-  const errors = check1d(upgraded(1), [1, 2, 3, 4], 1e-3);
+test('1D derivatives of orders 1-4 match float64 finite differences (tanh, layer norm, Fourier, residual)', async () => {
+  const errors = await check1d(upgraded(1), [1, 2, 3, 4], 1e-3);
   console.log(`1D upgraded net, relative errors of orders 1-4: ${errors.map((e) => e.toExponential(2)).join(' ')}`);
 });
 
-test('2D Laplacian and biharmonic match float64 finite differences (tanh, layer norm, Fourier, residual)', () => {
-  withNet(upgraded(2), (net, field) => {
+test('2D Laplacian and biharmonic match float64 finite differences (tanh, layer norm, Fourier, residual)', async () => {
+  await withNet(upgraded(2), async (net, field) => {
     const h = fdStep(upgraded(2));
     const xy = tf.tensor2d(points2d.flat(), [points2d.length, 2]);
     const before = tf.memory().numTensors;
     const [laplacian, biharmonic] = tf.tidy(() => [laplacian2d((p) => net.apply(p), xy), biharmonic2d((p) => net.apply(p), xy)]);
-    const lapError = relativeError(read(laplacian!), points2d.map((p) => laplacianFd(field, p, h)));
-    const biError = relativeError(read(biharmonic!), points2d.map((p) => biharmonicFd(field, p, h)));
+    const lapError = relativeError(await read(laplacian!), points2d.map((p) => laplacianFd(field, p, h)));
+    const biError = relativeError(await read(biharmonic!), points2d.map((p) => biharmonicFd(field, p, h)));
     tf.dispose([laplacian!, biharmonic!]);
     assert.equal(tf.memory().numTensors, before, 'operators2d leaked tensors');
     xy.dispose();
@@ -142,8 +145,8 @@ test('2D Laplacian and biharmonic match float64 finite differences (tanh, layer 
   });
 });
 
-test('every 2D operator matches its finite-difference partials, in the order asked', () => {
-  withNet({ inputDim: 2, width: 16, depth: 2, seed: 3 }, (net, field) => {
+test('every 2D operator matches its finite-difference partials, in the order asked', async () => {
+  await withNet({ inputDim: 2, width: 16, depth: 2, seed: 3 }, async (net, field) => {
     const asked: Operator2d[] = ['dxy', 'value', 'dyy', 'dx', 'laplacian', 'dy', 'dxx'];
     const orders: Record<Operator2d, Array<[number, number]>> = {
       value: [[0, 0]], dx: [[1, 0]], dy: [[0, 1]], dxx: [[2, 0]], dyy: [[0, 2]], dxy: [[1, 1]],
@@ -151,38 +154,38 @@ test('every 2D operator matches its finite-difference partials, in the order ask
     };
     const xy = tf.tensor2d(points2d.flat(), [points2d.length, 2]);
     const computed = tf.tidy(() => operators2d((p) => net.apply(p), xy, asked));
-    asked.forEach((name, k) => {
+    for (const [k, name] of asked.entries()) {
       const reference = points2d.map((p) => orders[name].reduce((s, o) => s + partialFd(field, p, o, 0.1), 0));
-      const error = relativeError(read(computed[k]!), reference);
+      const error = relativeError(await read(computed[k]!), reference);
       assert.ok(error < 1e-3, `${name}: relative error ${error}`);
-    });
+    }
     tf.dispose([xy, ...computed]);
   });
 });
 
-test('plain tanh, sigmoid and elu networks', () => {
+test('plain tanh, sigmoid and elu networks', async () => {
   const plain: MlpOptions = { inputDim: 1, width: 24, depth: 3, seed: 1 };
   const errors = {
-    tanh: check1d(plain, [1, 2, 3, 4], 1e-3),
-    sigmoid: check1d({ ...plain, activation: 'sigmoid' }, [1, 2, 3, 4], 1e-3),
-    elu: check1d({ ...plain, activation: 'elu' }, [1, 2], 1e-3),
+    tanh: await check1d(plain, [1, 2, 3, 4], 1e-3),
+    sigmoid: await check1d({ ...plain, activation: 'sigmoid' }, [1, 2, 3, 4], 1e-3),
+    elu: await check1d({ ...plain, activation: 'elu' }, [1, 2], 1e-3),
   };
   console.log(`plain nets, relative errors: ${JSON.stringify(errors, (_, v: unknown) => (typeof v === 'number' ? Number(v.toExponential(2)) : v))}`);
 });
 
-test('relu: derivatives past the first are zero, not an error', () => {
-  withNet({ inputDim: 1, width: 8, depth: 2, activation: 'relu' }, (net) => {
+test('relu: derivatives past the first are zero, not an error', async () => {
+  await withNet({ inputDim: 1, width: 8, depth: 2, activation: 'relu' }, async (net) => {
     const x = tf.tensor2d(points1d, [points1d.length, 1]);
     const [second, third] = tf.tidy(() => derivatives1d((p) => net.apply(p), x, [2, 3]));
-    assert.ok(read(second!).every((v) => v === 0));
-    assert.ok(read(third!).every((v) => v === 0));
+    assert.ok((await read(second!)).every((v) => v === 0));
+    assert.ok((await read(third!)).every((v) => v === 0));
     tf.dispose([x, second!, third!]);
   });
 });
 
-test('inside tf.variableGrads: weight gradients of a Laplacian loss match float64 finite differences', () => {
+test('inside tf.variableGrads: weight gradients of a Laplacian loss match float64 finite differences', async () => {
   const options = upgraded(2);
-  withNet(options, (net) => {
+  await withNet(options, async (net) => {
     const h = fdStep(options);
     const xy = tf.tensor2d(points2d.flat(), [points2d.length, 2]);
     const before = tf.memory().numTensors;
@@ -191,19 +194,19 @@ test('inside tf.variableGrads: weight gradients of a Laplacian loss match float6
       () => tf.mean(tf.square(tf.sub(laplacian2d((p) => net.apply(p), xy), 1))) as tf.Scalar,
       net.variables,
     );
-    const parameters = net.parameters();
+    const parameters = await net.parameters();
     const lossOf = (params: typeof parameters): number => {
       const field = float64Field(net.options, params);
       return points2d.reduce((s, p) => s + (laplacianFd(field, p, h) - 1) ** 2, 0) / points2d.length;
     };
-    const lossError = Math.abs(value.dataSync()[0]! - lossOf(parameters)) / lossOf(parameters);
+    const lossError = Math.abs((await value.data())[0]! - lossOf(parameters)) / lossOf(parameters);
     // A few individual weights across the network, layer norm included.
     const probes: Array<[string, number]> = [['hidden0/kernel', 5], ['hidden1/kernel', 77], ['hidden1/norm/gain', 3], ['hidden2/bias', 11], ['output/kernel', 9]];
     const autodiff: number[] = [];
     const reference: number[] = [];
     for (const [name, flat] of probes) {
       const k = parameters.findIndex((p) => p.name === name);
-      autodiff.push(grads[net.variables[k]!.name]!.dataSync()[flat]!);
+      autodiff.push((await grads[net.variables[k]!.name]!.data())[flat]!);
       const delta = 1e-3;
       const perturbed = (d: number): number => {
         const params = copyParameters(parameters);
@@ -222,8 +225,8 @@ test('inside tf.variableGrads: weight gradients of a Laplacian loss match float6
   });
 });
 
-test('bad orders, operators and shapes throw AutodiffError naming the value', () => {
-  withNet({ inputDim: 1, width: 4, depth: 1 }, (net) => {
+test('bad orders, operators and shapes throw AutodiffError naming the value', async () => {
+  await withNet({ inputDim: 1, width: 4, depth: 1 }, (net) => {
     const u = (p: Tensor2D): Tensor2D => net.apply(p);
     const x = tf.zeros([3, 1]) as Tensor2D;
     const xy = tf.zeros([3, 2]) as Tensor2D;

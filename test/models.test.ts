@@ -259,7 +259,7 @@ for (const name of modelNames) {
   });
 }
 
-test('piratenet: α starts at 0, and initialise fits the field head by least squares (parameter head untouched)', () => {
+test('piratenet: α starts at 0, and initialise fits the field head by least squares (parameter head untouched)', async () => {
   const before = tf.memory().numTensors;
   for (const [inputDim, fieldChannels] of [[1, 1], [2, 2]] as const) {
     const model = createPirateNet({ inputDim, fieldChannels, width: 32, depth: 2, bounds: bounds(inputDim), seed: 5 });
@@ -273,13 +273,13 @@ test('piratenet: α starts at 0, and initialise fits the field head by least squ
     const mse = (): number => tf.tidy(() => tf.mean(tf.square(tf.sub(model.apply(x).field, y))).dataSync()[0]!);
     const parameterBefore = tf.tidy(() => Array.from(model.apply(x).parameter.dataSync()));
     const mseBefore = mse();
-    model.initialise(x, y);
+    await model.initialise(x, y);
     const mseAfter = mse();
     console.log(`piratenet ${inputDim}D: field MSE before initialise ${mseBefore.toExponential(2)}, after ${mseAfter.toExponential(2)}`);
     assert.ok(mseAfter * 10 <= mseBefore, `initialise: ${mseBefore} -> ${mseAfter}`);
     assert.deepEqual(tf.tidy(() => Array.from(model.apply(x).parameter.dataSync())), parameterBefore);
     const wrong = tf.zeros([64, fieldChannels + 1]) as Tensor2D;
-    assert.throws(() => model.initialise(x, wrong), ModelError);
+    await assert.rejects(() => model.initialise(x, wrong), ModelError);
     tf.dispose([x, y, wrong]);
     model.dispose();
   }

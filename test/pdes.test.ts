@@ -122,14 +122,14 @@ test('residuals vanish on exact fields, and separable estimates invert them', ()
   assert.ok(maxAbs(chromatinResidual(terms, k).dataSync()) < 1e-5);
 });
 
-test('separable estimates from simulated data: heat smooth corr ≥ 0.95, Langevin varying corr ≥ 0.95', () => {
-  const heat = separableEstimate(simulateHeat({ case: 'smooth', nodes: 64 }), { radius: 4 });
+test('separable estimates from simulated data: heat smooth corr ≥ 0.95, Langevin varying corr ≥ 0.95', async () => {
+  const heat = await separableEstimate(simulateHeat({ case: 'smooth', nodes: 64 }), { radius: 4 });
   assert.ok(heat.summary.corr! >= 0.95, `heat corr ${heat.summary.corr}`);
   assert.ok(heat.summary.mean_rel_err! < 0.02);
   assert.equal(heat.values.length, 56 * 56);
-  const langevin = separableEstimate(simulateLangevin({ case: 'varying' }), { radius: 10 });
+  const langevin = await separableEstimate(simulateLangevin({ case: 'varying' }), { radius: 10 });
   assert.ok(langevin.summary.corr! >= 0.95, `langevin corr ${langevin.summary.corr}`);
-  const noisy = separableEstimate(simulateLangevin({ case: 'white', noise: 0.5, seed: 2 }), { radius: 10 });
+  const noisy = await separableEstimate(simulateLangevin({ case: 'white', noise: 0.5, seed: 2 }), { radius: 10 });
   // White-noise forcing cannot be recovered node by node, but its kernel-scale average can.
   assert.ok(noisy.summary.corr_smoothed! > 0.9 && noisy.summary.corr! < 0.6);
 });

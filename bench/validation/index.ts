@@ -50,11 +50,11 @@ const kernels: Array<{ family: string; radius: number }> = [
   { family: 'bump', radius: 8 },
 ];
 
-function estimateRows(instance: ProblemInstance, columns: (s: EstimateSummary) => string[]): string[] {
-  return kernels.map(({ family, radius }) => {
-    const s = separableEstimate(instance, { family, radius }).summary;
+async function estimateRows(instance: ProblemInstance, columns: (s: EstimateSummary) => string[]): Promise<string[]> {
+  return Promise.all(kernels.map(async ({ family, radius }) => {
+    const s = (await separableEstimate(instance, { family, radius })).summary;
     return `| ${family === 'fd' ? 'raw finite differences (fd)' : family} | ${radius} | ${columns(s).join(' | ')} |`;
-  });
+  }));
 }
 
 function statisticsRow(name: string, s: RdFieldStatistics, extra = ''): string {
@@ -85,7 +85,7 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
       '',
       '| kernel | radius | mean k̂ | error of the mean | median k̂ | std k̂ |',
       '|---|---|---|---|---|---|',
-      ...estimateRows(constant, (s) => [f(s.mean), pct(s.mean_rel_err), f(s.median), f(s.std, 2)]),
+      ...(await estimateRows(constant, (s) => [f(s.mean), pct(s.mean_rel_err), f(s.median), f(s.std, 2)])),
       (() => {
         const s = spectralRateEstimate(constant);
         return `| spectral (exact periodic derivatives, float64) | – | ${f(s.mean)} | ${pct(Math.abs(s.mean - 1))} | ${f(s.median)} | ${f(s.std, 2)} |`;
@@ -104,7 +104,7 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
       '',
       '| kernel | radius | mean k̂ | true mean | corr | corr_smoothed |',
       '|---|---|---|---|---|---|',
-      ...estimateRows(noisy, (s) => [f(s.mean), f(s.truth_mean), f(s.corr), f(s.corr_smoothed)]),
+      ...(await estimateRows(noisy, (s) => [f(s.mean), f(s.truth_mean), f(s.corr), f(s.corr_smoothed)])),
       (() => {
         const s = spectralRateEstimate(noisy);
         return `| spectral (exact periodic derivatives, float64) | – | ${f(s.mean)} | ${f(fieldMean(noisy.fields.k!))} | ${f(s.corr)} | – |`;
@@ -156,10 +156,10 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
     '',
     '| kernel | radius | mean k̂ | error of the mean | median k̂ | std k̂ |',
     '|---|---|---|---|---|---|',
-    ...kernels.slice(0, 4).map(({ family, radius }) => {
-      const s = separableEstimate(resolved, { family, radius, constants: { phiMax: chromatinDefaults.phiMax, l: 0.1 } }).summary;
+    ...(await Promise.all(kernels.slice(0, 4).map(async ({ family, radius }) => {
+      const s = (await separableEstimate(resolved, { family, radius, constants: { phiMax: chromatinDefaults.phiMax, l: 0.1 } })).summary;
       return `| ${family === 'fd' ? 'raw finite differences (fd)' : family} | ${radius} | ${f(s.mean)} | ${pct(s.mean_rel_err)} | ${f(s.median)} | ${f(s.std, 2)} |`;
-    }),
+    }))),
     '',
   );
   log('estimating D and F on simulated data');
@@ -167,8 +167,8 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
   const heatNoisy = simulateProblem('heat', { case: 'noisy', grid: 64, seed: 1 });
   const langevinVarying = simulateProblem('langevin', { case: 'varying' });
   const langevinNoisy = simulateProblem('langevin', { case: 'varying-noisy', noise: 0.25, seed: 1 });
-  const row = (name: string, instance: ProblemInstance, radius: number) => {
-    const s = separableEstimate(instance, { radius }).summary;
+  const row = async (name: string, instance: ProblemInstance, radius: number) => {
+    const s = (await separableEstimate(instance, { radius })).summary;
     return `| ${name} | ${radius} | ${f(s.mean)} | ${f(s.truth_mean)} | ${f(s.corr)} | ${f(s.corr_smoothed)} |`;
   };
   lines.push(
@@ -178,10 +178,10 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
     '',
     '| data | radius | mean | true mean | corr | corr_smoothed |',
     '|---|---|---|---|---|---|',
-    row('heat smooth D, 64×64', heatSmooth, 4),
-    row('heat noisy D (σ = 0.1), 64×64', heatNoisy, 4),
-    row('Langevin varying F, 1001 nodes', langevinVarying, 10),
-    row('Langevin varying + noise (σ = 0.25)', langevinNoisy, 10),
+    await row('heat smooth D, 64×64', heatSmooth, 4),
+    await row('heat noisy D (σ = 0.1), 64×64', heatNoisy, 4),
+    await row('Langevin varying F, 1001 nodes', langevinVarying, 10),
+    await row('Langevin varying + noise (σ = 0.25)', langevinNoisy, 10),
     '',
   );
   return lines.join('\n');

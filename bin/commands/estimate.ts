@@ -78,7 +78,7 @@ export function registerEstimateCommand(program: Command): void {
       const instance = options.data ? readInstance(options.data) : comsolInstance(options);
       await initBackend();
       if (instance.problem !== problem) throw new UsageError(`${options.data} holds a ${instance.problem} instance, not ${problem}`);
-      const estimate = separableEstimate(instance, {
+      const estimate = await separableEstimate(instance, {
         family: options.family,
         radius: options.radius,
         ...(options.boundary !== undefined ? { boundary: options.boundary } : {}),

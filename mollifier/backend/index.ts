@@ -9,6 +9,9 @@ export {
   type BackendName,
   type BackendOptions,
 } from './select.js';
+export { backendAvailability, type BackendAvailability } from './availability.js';
+export { probeWebGpu, type WebGpuProbe } from './webgpu.js';
+export { adapterLabel, isSoftwareAdapter, noAdapterReason, type WebGpuAdapterInfo } from './webgpu-adapter.js';
 export { installHigherOrderGradients, higherOrderGradientKernels, logSoftmax } from './higher-order-gradients.js';
 export { installWasmTransposeFreeMatMul, wasmMatMulIsTransposeFree, transposeFreeMatMul } from './wasm-matmul.js';
 export { peakTensorBytes } from './peak-memory.js';

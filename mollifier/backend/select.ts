@@ -1,19 +1,26 @@
-// Backend ladder: tfjs-node-gpu -> tfjs-node -> wasm -> cpu. MOLLIFIER_BACKEND forces one rung.
+// Backend ladder: tfjs-node-gpu -> tfjs-node -> webgpu -> wasm -> cpu. MOLLIFIER_BACKEND forces one rung.
 // The native packages are optional dependencies: they fail to install where libtensorflow cannot be
-// downloaded, and then this ladder simply steps past them, saying why in its one log line.
+// downloaded, and then this ladder simply steps past them, saying why in its one log line. webgpu is taken
+// only on a hardware adapter; a software one (lavapipe) only when forced (webgpu.ts).
 import { tf } from './tf.js';
 import { logger } from '../log.js';
 import { installHigherOrderGradients } from './higher-order-gradients.js';
 import { installWasmTransposeFreeMatMul } from './wasm-matmul.js';
+import { adapterLabel, installWebGpuNavigator, probeWebGpu } from './webgpu.js';
 
-export const backendNames = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const backendNames = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
 
 export interface BackendChoice {
   /** The rung picked. */
   name: BackendName;
-  /** tfjs's own name of the active backend ('tensorflow', 'wasm' or 'cpu'). */
+  /** tfjs's own name of the active backend ('tensorflow', 'webgpu', 'wasm' or 'cpu'). */
   tfBackend: string;
+  /**
+   * What the jobs run on, as the backend reports it: the WebGPU adapter (driver description, vendor,
+   * architecture), `cuda:<CUDA_VISIBLE_DEVICES>` for tfjs-node-gpu, `cpu` otherwise.
+   */
+  device: string;
   /** Why each rung above the chosen one was not taken. */
   skipped: Partial<Record<BackendName, string>>;
   /** Fixes installed on the engine. */
@@ -36,22 +43,33 @@ export class BackendError extends Error {
   override name = 'BackendError';
 }
 
-const tfName: Record<BackendName, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+const tfName: Record<BackendName, string> = { 'node-gpu': 'tensorflow', node: 'tensorflow', webgpu: 'webgpu', wasm: 'wasm', cpu: 'cpu' };
 
-async function load(name: BackendName): Promise<void> {
+/** Loads a rung's package; returns the device it will run on. */
+async function load(name: BackendName, forced: boolean): Promise<string> {
   switch (name) {
     case 'node-gpu':
       await import('@tensorflow/tfjs-node-gpu' as string);
-      return;
+      return `cuda:${process.env.CUDA_VISIBLE_DEVICES ?? 'all'}`;
     case 'node':
       await import('@tensorflow/tfjs-node' as string);
-      return;
+      return 'cpu';
+    case 'webgpu': {
+      const probe = await probeWebGpu();
+      if (!probe.adapter) throw new Error(probe.reason ?? 'no WebGPU adapter');
+      if (probe.adapter.software && !forced) {
+        throw new Error(`only a software adapter (${adapterLabel(probe.adapter)}), taken only when MOLLIFIER_BACKEND=webgpu`);
+      }
+      const adapter = await installWebGpuNavigator();
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return adapterLabel(adapter);
+    }
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');
-      return;
+      return 'cpu';
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
-      return;
+      return 'cpu';
   }
 }
 
@@ -94,7 +112,7 @@ async function choose(options: BackendOptions): Promise<BackendChoice> {
   }
   for (const name of ladder) {
     try {
-      await load(name);
+      const device = await load(name, forced !== undefined);
       if (name === 'wasm' && options.fixes !== false && installWasmTransposeFreeMatMul()) {
         fixes.push('wasm-transpose-free-matmul');
       }
@@ -104,16 +122,18 @@ async function choose(options: BackendOptions): Promise<BackendChoice> {
       // own console advice (the cpu backend's "install tfjs-node" banner would otherwise hit stdout users parse).
       tf.env().set('PROD', true);
       if (name === 'node-gpu' && !gpuVisible()) throw new Error('tfjs-node-gpu loaded but found no GPU');
-      const choice: BackendChoice = { name, tfBackend: tf.getBackend(), skipped, fixes };
+      const choice: BackendChoice = { name, tfBackend: tf.getBackend(), device, skipped, fixes };
       if (options.log !== false) {
         const why = Object.entries(skipped).map(([n, r]) => `${n}: ${r}`).join('; ');
-        logger().info({ backend: name, skipped, fixes }, `backend ${name}${forced ? ' (forced by MOLLIFIER_BACKEND)' : ''}${why ? `; not ${why}` : ''}`);
+        const on = device === 'cpu' ? '' : ` on ${device}`;
+        logger().info({ backend: name, device, skipped, fixes }, `backend ${name}${on}${forced ? ' (forced by MOLLIFIER_BACKEND)' : ''}${why ? `; not ${why}` : ''}`);
       }
       return choice;
     } catch (error) {
       skipped[name] = reason(error);
     }
   }
+  if (forced) throw new BackendError(`MOLLIFIER_BACKEND=${forced}: ${skipped[forced]}`);
   const why = Object.entries(skipped).map(([n, r]) => `${n}: ${r}`).join('; ');
   throw new BackendError(`no TensorFlow.js backend could start (${why})`);
 }

@@ -72,7 +72,7 @@ export function createPinn(options: PinnOptions): NamedFieldModel {
     throw new ModelError(`pinn: ${(error as Error).message}`);
   }
   const scaler = new CoordinateScaler(common.bounds);
-  const variableNames = net.parameters().map((p) => p.name);
+  const variableNames = net.parameterShapes().map((p) => p.name);
   let disposed = false;
 
   return {

@@ -83,7 +83,7 @@ interface Block {
 }
 
 export interface PirateNetModel extends NamedFieldModel {
-  initialise(x: Tensor2D, field: Tensor2D): void;
+  initialise(x: Tensor2D, field: Tensor2D): Promise<void>;
 }
 
 export function createPirateNet(options: PirateNetOptions): PirateNetModel {
@@ -164,7 +164,7 @@ export function createPirateNet(options: PirateNetOptions): PirateNetModel {
         return { field: factorisedDense(h, fieldHead), parameter: factorisedDense(h, parameterHead) };
       });
     },
-    initialise(x: Tensor2D, field: Tensor2D): void {
+    async initialise(x: Tensor2D, field: Tensor2D): Promise<void> {
       checkAlive('initialise()');
       checkPoints(x, inputDim, 'initialise()');
       if (!field || field.rank !== 2 || field.shape[0] !== x.shape[0] || field.shape[1] !== fieldChannels) {
@@ -172,19 +172,21 @@ export function createPirateNet(options: PirateNetOptions): PirateNetModel {
       }
       const n = x.shape[0];
       if (n === 0) throw new ModelError('initialise() needs at least one point');
-      // Read outside tidy (PLATFORM.md: dataSync inside tidy is slow for large arrays).
+      // Read outside tidy (PLATFORM.md: reading inside tidy is slow for large arrays), and asynchronously.
       const hidden = tf.tidy(() => {
         const h = trunk(scaler.scale(x));
         return tf.concat([h, tf.ones([n, 1])], 1);
       });
       let solution: Float64Array;
+      let scale: Float32Array | Int32Array | Uint8Array;
       try {
-        solution = ridgeLeastSquares(hidden.dataSync(), n, width + 1, field.dataSync(), fieldChannels, ridge, (j) => j < width);
+        const [features, targets, headScale] = await Promise.all([hidden.data(), field.data(), fieldHead.scale.data()]);
+        solution = ridgeLeastSquares(features, n, width + 1, targets, fieldChannels, ridge, (j) => j < width);
+        scale = headScale;
       } finally {
         hidden.dispose();
       }
       if (!solution.every(Number.isFinite)) throw new ModelError('initialise(): the least-squares fit is not finite');
-      const scale = fieldHead.scale.dataSync();
       const direction = new Float32Array(width * fieldChannels);
       for (let j = 0; j < width; j += 1) {
         for (let c = 0; c < fieldChannels; c += 1) direction[j * fieldChannels + c] = solution[j * fieldChannels + c]! / Math.exp(scale[c]!);

@@ -51,8 +51,8 @@ export interface FieldModel {
   apply(x: Tensor2D): ModelOutputs;
   /**
    * Optional data-driven initialisation before training (PirateNet fits its output layer by least squares to the
-   * observed field; a no-op elsewhere).
+   * observed field; a no-op elsewhere). Asynchronous: it reads tensors that may live on a GPU.
    */
-  initialise?(x: Tensor2D, field: Tensor2D): void;
+  initialise?(x: Tensor2D, field: Tensor2D): Promise<void>;
   dispose(): void;
 }

@@ -56,8 +56,13 @@ export interface Mlp {
   readonly variables: Variable[];
   /** [N, inputDim] -> [N, outputDim]; pointwise (row i of the output depends only on row i of x). */
   apply(x: Tensor2D): Tensor2D;
-  /** A float64 snapshot of every variable, in `variables` order, for plain-JS references. */
-  parameters(): MlpParameter[];
+  /** Every variable's name and shape, in `variables` order. */
+  parameterShapes(): Array<{ name: string; shape: number[] }>;
+  /**
+   * A float64 snapshot of every variable, in `variables` order, for plain-JS references. Asynchronous: the
+   * variables may live on a GPU.
+   */
+  parameters(): Promise<MlpParameter[]>;
   dispose(): void;
 }
 
@@ -219,8 +224,9 @@ export function createMlp(options: MlpOptions): Mlp {
     options: resolved,
     variables,
     apply,
+    parameterShapes: () => variables.map((v) => ({ name: named.get(v)!, shape: [...v.shape] })),
     parameters: () =>
-      variables.map((v) => ({ name: named.get(v)!, shape: [...v.shape], values: Float64Array.from(v.dataSync()) })),
+      Promise.all(variables.map(async (v) => ({ name: named.get(v)!, shape: [...v.shape], values: Float64Array.from(await v.data()) }))),
     dispose: () => {
       if (disposed) return;
       disposed = true;

@@ -44,8 +44,9 @@ export interface SeparableEstimate {
   summary: EstimateSummary;
 }
 
-function read(t: Tensor): Float64Array {
-  const values = Float64Array.from(t.dataSync());
+// Asynchronous: the tensors may live on a GPU, where a synchronous read stalls (or, on webgpu, throws).
+async function read(t: Tensor): Promise<Float64Array> {
+  const values = Float64Array.from(await t.data());
   t.dispose();
   return values;
 }
@@ -68,15 +69,15 @@ function field32(instance: ProblemInstance, name: string): Float32Array {
   return Float32Array.from(values);
 }
 
-function estimateLangevin(instance: ProblemInstance, common: { family: string; radius: number; boundary: BoundaryMode }, truth?: Float64Array): Mollified {
+async function estimateLangevin(instance: ProblemInstance, common: { family: string; radius: number; boundary: BoundaryMode }, truth?: Float64Array): Promise<Mollified> {
   const grid = instance.grid;
   if (grid.dims !== 1) throw new ProblemError('langevin data must be 1D');
   const layer = new Mollifier1d({ ...common, spacing: grid.dt, orders: [0, 1] });
   try {
     const v = tf.tensor1d(field32(instance, 'v'));
     const [value, slope] = layer.apply(v);
-    const estimate = read(langevinSeparable({ v: value!, dv: slope! }));
-    const smoothTruth = truth ? smoothWith1d(layer, truth) : undefined;
+    const estimate = await read(langevinSeparable({ v: value!, dv: slope! }));
+    const smoothTruth = truth ? await smoothWith1d(layer, truth) : undefined;
     tf.dispose([v, value!, slope!]);
     return { estimate, ...(smoothTruth ? { smoothTruth } : {}), trim: layer.trim };
   } finally {
@@ -84,20 +85,20 @@ function estimateLangevin(instance: ProblemInstance, common: { family: string; r
   }
 }
 
-function smoothWith1d(layer: Mollifier1d, truth: Float64Array): Float64Array {
+async function smoothWith1d(layer: Mollifier1d, truth: Float64Array): Promise<Float64Array> {
   const t = tf.tensor1d(Float32Array.from(truth));
   const outputs = layer.apply(t);
-  const smooth = read(outputs[0]!);
+  const smooth = await read(outputs[0]!);
   tf.dispose([t, ...outputs]);
   return smooth;
 }
 
-function estimate2d(
+async function estimate2d(
   instance: ProblemInstance,
   common: { family: string; radius: number; boundary: BoundaryMode },
   constants: ChromatinConstants,
   truth?: Float64Array,
-): Mollified {
+): Promise<Mollified> {
   const grid = instance.grid;
   if (grid.dims !== 2) throw new ProblemError(`${instance.problem} data must be 2D`);
   const spacing: [number, number] = [grid.hy, grid.hx];
@@ -124,23 +125,23 @@ function estimate2d(
       );
     });
     const smoothTruth = truth
-      ? read(tf.tidy(() => layer.apply(tf.tensor2d(Float32Array.from(truth), shape))[0]!))
+      ? await read(tf.tidy(() => layer.apply(tf.tensor2d(Float32Array.from(truth), shape))[0]!))
       : undefined;
-    return { estimate: read(estimate), ...(smoothTruth ? { smoothTruth } : {}), trim: layer.trim };
+    return { estimate: await read(estimate), ...(smoothTruth ? { smoothTruth } : {}), trim: layer.trim };
   } finally {
     layer.dispose();
   }
 }
 
-export function separableEstimate(instance: ProblemInstance, options: EstimateOptions = {}): SeparableEstimate {
+export async function separableEstimate(instance: ProblemInstance, options: EstimateOptions = {}): Promise<SeparableEstimate> {
   const parameter = problemParameter[instance.problem];
   const boundary = assertBoundaryMode(options.boundary ?? (instance.grid.dims === 2 && instance.grid.periodic ? 'periodic' : 'valid'));
   const common = { family: options.family ?? defaultFamily, radius: options.radius ?? defaultRadius, boundary };
   const truthFull = instance.fields[parameter];
   const mollified =
     instance.problem === 'langevin'
-      ? estimateLangevin(instance, common, truthFull)
-      : estimate2d(instance, common, options.constants ?? chromatinDefaults, truthFull);
+      ? await estimateLangevin(instance, common, truthFull)
+      : await estimate2d(instance, common, options.constants ?? chromatinDefaults, truthFull);
   const grid = cropGrid(instance.grid, mollified.trim);
   const values = mollified.estimate;
   const truth = truthFull ? cropField(truthFull, instance.grid, mollified.trim) : undefined;

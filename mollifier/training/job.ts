@@ -192,7 +192,7 @@ function versions(): Record<string, string> {
 }
 
 /** PirateNet's physics-informed start: fit its output layer to the observed field (in the trainer's units). */
-function initialiseFromObservations(model: FieldModel, data: TrainingData): void {
+async function initialiseFromObservations(model: FieldModel, data: TrainingData): Promise<void> {
   const channels = data.channels.length;
   const points = new Float32Array(data.observed.length * data.dims);
   const targets = new Float32Array(data.observed.length * channels);
@@ -200,7 +200,13 @@ function initialiseFromObservations(model: FieldModel, data: TrainingData): void
     points.set(data.coordinates.subarray(node * data.dims, node * data.dims + data.dims), i * data.dims);
     for (let c = 0; c < channels; c++) targets[i * channels + c] = (data.targets[node * channels + c]! - data.channelMean[c]!) / data.channelScale[c]!;
   });
-  tf.tidy(() => model.initialise!(tf.tensor2d(points, [data.observed.length, data.dims]), tf.tensor2d(targets, [data.observed.length, channels])));
+  const x = tf.tensor2d(points, [data.observed.length, data.dims]);
+  const y = tf.tensor2d(targets, [data.observed.length, channels]);
+  try {
+    await model.initialise!(x, y);
+  } finally {
+    tf.dispose([x, y]);
+  }
 }
 
 export interface RunJobOptions {
@@ -223,7 +229,7 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
     fieldHeadScale: initialFieldHeadScale,
     fourier: { count: fourier.count, minFrequency: Math.PI * fourier.band[0], maxFrequency: Math.PI * fourier.band[1] },
   });
-  if (model.initialise) initialiseFromObservations(model, data);
+  if (model.initialise) await initialiseFromObservations(model, data);
   const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
   const trim = boundary === 'valid' ? config.radius : 0;
   const before = tf.memory().numTensors;

@@ -30,7 +30,8 @@ export interface Estimates {
 
 export interface Strategy {
   losses(): StepLosses;
-  estimates(): Estimates;
+  /** Reads asynchronously: tensors may live on a GPU (webgpu cannot read synchronously at all). */
+  estimates(): Promise<Estimates>;
   dispose(): void;
 }
 
@@ -46,8 +47,8 @@ export interface StrategyOptions {
   rimData: boolean;
 }
 
-function read(t: Tensor): Float64Array {
-  const out = Float64Array.from(t.dataSync());
+async function read(t: Tensor): Promise<Float64Array> {
+  const out = Float64Array.from(await t.data());
   t.dispose();
   return out;
 }
@@ -163,18 +164,18 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
       const total = tf.add(squared(smoothed, targets, mask), squared(rawField, rim.targets, rim.mask));
       return { data: tf.div(total, (interiorObserved + rimObserved.length) * channels), pde };
     },
-    estimates() {
+    async estimates() {
       const result = tf.tidy(() => {
         const { terms, parameter, smoothed } = evaluate();
         const laplacian = reportedLaplacian(terms);
         return { sep: separable(terms, source, options.constants), parameter, laplacian, smoothed };
       });
-      const smoothed = read(result.smoothed);
+      const smoothed = await read(result.smoothed);
       return {
         grid: cropGrid(grid, trim),
-        separable: read(result.sep),
-        direct: read(result.parameter),
-        laplacian: result.laplacian ? read(result.laplacian) : undefined,
+        separable: await read(result.sep),
+        direct: await read(result.parameter),
+        laplacian: result.laplacian ? await read(result.laplacian) : undefined,
         fields: data.channels.map((_, c) => smoothed.filter((_, i) => i % channels === c)),
       };
     },
@@ -245,7 +246,7 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
       const predicted = fieldOf(data, model, observedX).field;
       return { data: dataLoss(data, predicted, observedTargets, ones), pde };
     },
-    estimates() {
+    async estimates() {
       const parts: { sep: Float64Array[]; direct: Float64Array[]; laplacian: Float64Array[]; fields: Float64Array[][] } = { sep: [], direct: [], laplacian: [], fields: [] };
       for (let start = 0; start < interior.length; start += batch) {
         const nodes = interior.subarray(start, Math.min(interior.length, start + batch));
@@ -256,10 +257,10 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
           const laplacian = reportedLaplacian(terms);
           return { sep: separable(terms, sourceAt(nodes), options.constants), parameter, laplacian, field };
         });
-        parts.sep.push(read(out.sep));
-        parts.direct.push(read(out.parameter));
-        if (out.laplacian) parts.laplacian.push(read(out.laplacian));
-        const field = read(out.field);
+        parts.sep.push(await read(out.sep));
+        parts.direct.push(await read(out.parameter));
+        if (out.laplacian) parts.laplacian.push(await read(out.laplacian));
+        const field = await read(out.field);
         parts.fields.push(data.channels.map((_, c) => field.filter((_, i) => i % channels === c)));
       }
       const join = (arrays: Float64Array[]) => {

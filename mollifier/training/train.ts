@@ -1,6 +1,6 @@
 // One training job: a base model with a mollified or autodiff PDE loss, Adam with cosine decay, progress
 // through a callback, divergence detection, and the direct and separable estimates at the end.
-import { tf } from '../backend/tf.js';
+import { tf, type Tensor } from '../backend/tf.js';
 import { peakTensorBytes } from '../backend/peak-memory.js';
 import { assertAxisFits, type BoundaryMode } from '../layer/index.js';
 import type { FieldModel } from '../models/types.js';
@@ -100,41 +100,63 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
   let status: TrainOutcome['status'] = 'completed';
   let reason: string | undefined;
   const started = performance.now();
+  // Losses stay on the device as [total, data, pde] rows and are read in one asynchronous batch every
+  // `every` epochs: a read per step would stall a GPU's queue each step, and a synchronous read is not
+  // possible at all on webgpu. Divergence is found at the next batch, at the epoch where it happened.
+  let pending: Tensor[] = [];
   let epoch = 0;
+  /** Reads the pending rows; returns false (with status and reason set) when training must stop. */
+  const drain = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const rows = pending;
+    pending = [];
+    const stacked = tf.stack(rows);
+    tf.dispose(rows);
+    const values = await stacked.data();
+    stacked.dispose();
+    const firstEpoch = epoch + 1 - rows.length;
+    for (let r = 0; r < rows.length; r++) {
+      const [loss, d, p] = [values[3 * r]!, values[3 * r + 1]!, values[3 * r + 2]!];
+      const at = firstEpoch + r;
+      [lossData, lossPde] = [d, p];
+      if (at === 0) firstLoss = loss;
+      if (!Number.isFinite(loss)) {
+        [status, reason, epoch] = ['diverged', `loss became ${loss} at epoch ${at + 1} (data ${d}, pde ${p})`, at];
+        return false;
+      }
+      if (loss > divergence * Math.max(firstLoss, 1e-12)) {
+        [status, reason, epoch] = ['diverged', `loss ${loss.toExponential(3)} at epoch ${at + 1} exceeds ${divergence} × the first loss ${firstLoss.toExponential(3)}`, at];
+        return false;
+      }
+      if (options.onProgress && ((at + 1) % every === 0 || at + 1 === epochs)) {
+        const seconds = (performance.now() - started) / 1000;
+        options.onProgress({ epoch: at + 1, epochs, loss, lossData: d, lossPde: p, lr: learningRate(at, schedule), rate: (epoch + 1) / Math.max(seconds, 1e-9) });
+      }
+    }
+    return true;
+  };
   try {
     for (; epoch < epochs; epoch++) {
-      const lr = learningRate(epoch, schedule);
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
-      let parts: [number, number] = [NaN, NaN];
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch, schedule);
       const weight = pdeWeightAt(epoch);
+      let parts: Tensor | undefined;
       const total = optimizer.minimize(
         () => {
           const { data: d, pde } = strategy.losses();
-          parts = [d.dataSync()[0]!, pde.dataSync()[0]!];
+          parts = tf.keep(tf.stack([d, pde]));
           return tf.add(d, tf.mul(pde, weight)) as tf.Scalar;
         },
         true,
         model.variables,
-      );
-      const loss = total!.dataSync()[0]!;
-      total!.dispose();
-      [lossData, lossPde] = parts;
-      if (epoch === 0) firstLoss = loss;
-      if (!Number.isFinite(loss)) {
-        status = 'diverged';
-        reason = `loss became ${loss} at epoch ${epoch + 1} (data ${lossData}, pde ${lossPde})`;
-        break;
-      }
-      if (loss > divergence * Math.max(firstLoss, 1e-12)) {
-        status = 'diverged';
-        reason = `loss ${loss.toExponential(3)} at epoch ${epoch + 1} exceeds ${divergence} × the first loss ${firstLoss.toExponential(3)}`;
-        break;
-      }
-      if (options.onProgress && ((epoch + 1) % every === 0 || epoch + 1 === epochs)) {
-        const seconds = (performance.now() - started) / 1000;
-        options.onProgress({ epoch: epoch + 1, epochs, loss, lossData, lossPde, lr, rate: (epoch + 1) / Math.max(seconds, 1e-9) });
+      )!;
+      pending.push(tf.tidy(() => tf.concat([tf.reshape(total, [1]), parts!])));
+      tf.dispose([total, parts!]);
+      if ((epoch + 1) % every === 0 || epoch + 1 === epochs) {
+        if (!(await drain())) break;
       }
     }
+    if (status === 'completed') epoch = epochs;
+    tf.dispose(pending);
     const timeSeconds = (performance.now() - started) / 1000;
     let peakBytes = NaN;
     let estimates: Estimates | undefined;
@@ -148,7 +170,7 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
         }, true, model.variables);
         value?.dispose();
       });
-      estimates = strategy.estimates();
+      estimates = await strategy.estimates();
     }
     return { status, ...(reason ? { reason } : {}), epochs: epoch, lossData, lossPde, timeSeconds, peakBytes, estimates };
   } finally {
