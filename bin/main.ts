@@ -9,6 +9,7 @@ import { registerTrainCommand } from './commands/train.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerDashboardsCommand } from './commands/dashboards.js';
+import { registerBackendsCommand } from './commands/backends.js';
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
   registerSweepCommand(program);
   registerWorkerCommand(program);
   registerDashboardsCommand(program);
+  registerBackendsCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -15,7 +15,7 @@ const ok = (r: ProbeResult): boolean => r.relativeError !== null && r.relativeEr
 const describe = (r: ProbeResult): string => `${r.kernel} ${r.derivative}: ${r.error ?? r.relativeError}`;
 
 const before = tf.memory().numTensors;
-const fixed = runGradientProbes();
+const fixed = await runGradientProbes();
 const kernels = [...new Set(fixed.map((r) => r.kernel))];
 
 test('tfjs#3252 probes leave no tensor behind', () => {

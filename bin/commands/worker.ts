@@ -1,6 +1,6 @@
 // `mollifier worker`: pulls jobs from NATS and runs them. --cpus N: N lanes of threads in this process.
-// --gpus LIST: one process per GPU (CUDA_VISIBLE_DEVICES set before TensorFlow loads), each with a pool of
-// --jobs-per-gpu threads; this process supervises them and restarts one that dies.
+// --gpus LIST: one process per GPU (pinned before TensorFlow loads: worker/gpu-pinning.ts), each with a pool
+// of --jobs-per-gpu threads; this process supervises them and restarts one that dies.
 import { Option, type Command } from 'commander';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, hostname } from 'node:os';
@@ -9,6 +9,7 @@ import { logger } from '../../mollifier/log.js';
 import { parseInteger } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
+import { findDeviceSelectLayer, gpuPciAddresses, laneGpuPinning } from '../../worker/gpu-pinning.js';
 
 interface WorkerCliOptions extends NatsCliOptions {
   gpus?: string;
@@ -64,12 +65,24 @@ function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<v
   const passThrough = process.argv.slice(2).filter((_, i, all) => !['--gpus'].includes(all[i]!) && !['--gpus'].includes(all[i - 1]!));
   const children = new Map<number, ChildProcess>();
   let stopping = false;
+  const addresses = gpuPciAddresses(process.env.MOLLIFIER_SYSFS_PCI ?? '/sys/bus/pci/devices');
+  const layer = findDeviceSelectLayer();
+  const pinning = new Map(gpus.map((gpu) => [gpu, laneGpuPinning(gpu, addresses)]));
+  for (const [gpu, { env, pciAddress }] of pinning) {
+    log.info({ gpu, pci: pciAddress, env }, `lane gpu${gpu}: CUDA_VISIBLE_DEVICES=${gpu}${pciAddress ? `, Vulkan device ${env.DRI_PRIME}` : ''}`);
+  }
+  const unpinnable = gpus.filter((gpu) => !pinning.get(gpu)!.pciAddress);
+  if (unpinnable.length) {
+    log.warn({ gpus: unpinnable, found: addresses }, `no PCI address for GPU ${unpinnable.join(', ')} (${addresses.length} GPU(s) found in sysfs): webgpu lanes for them cannot be pinned and would share the first Vulkan device`);
+  } else if (!layer.manifest) {
+    log.warn({}, 'no Vulkan device-select layer (VK_LAYER_MESA_device_select) found: webgpu lanes would all use the first GPU; install Mesa ≥ 23.3\'s mesa-vulkan-drivers (README: GPU nodes)');
+  }
   return new Promise((resolve) => {
     const start = (gpu: number, restarts: number) => {
       const child = spawn(process.execPath, [entry, ...passThrough, '--lane-gpu', String(gpu)], {
         stdio: 'inherit',
-        // Before TensorFlow loads in the child: the only way to pin a process to a GPU (PLATFORM.md).
-        env: { ...process.env, CUDA_VISIBLE_DEVICES: String(gpu), TF_FORCE_GPU_ALLOW_GROWTH: 'true' },
+        // Before TensorFlow or Dawn loads in the child: the only way to pin a process to a GPU (PLATFORM.md).
+        env: { ...process.env, ...pinning.get(gpu)!.env },
       });
       children.set(gpu, child);
       child.on('exit', (code, signal) => {

@@ -25,7 +25,7 @@ export function adapterLabel(info: WebGpuAdapterInfo): string {
  * A software adapter by what it reports: Dawn marks lavapipe as a fallback adapter and its architecture
  * "software"; the device names are a last resort for drivers that report neither.
  */
-export function isSoftwareAdapter(info: { isFallbackAdapter?: boolean; architecture?: string; device?: string; description?: string }): boolean {
+export function isSoftwareAdapter(info: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; device?: string; description?: string }): boolean {
   if (info.isFallbackAdapter === true) return true;
   if ((info.architecture ?? '').toLowerCase() === 'software') return true;
   return /llvmpipe|lavapipe|swiftshader/i.test(`${info.device ?? ''} ${info.description ?? ''}`);

@@ -31,6 +31,8 @@ export interface JobMetricsInput {
   /** Process resident set size in bytes (process.memoryUsage().rss, or its peak). */
   rssBytes?: number | null;
   backend?: string | null;
+  /** What the backend ran on, as it reports it (the WebGPU adapter, cuda:N, cpu). */
+  device?: string | null;
   versions?: Record<string, string>;
 }
 
@@ -55,6 +57,7 @@ export interface JobMetrics {
   peak_bytes: number | null;
   rss_bytes: number | null;
   backend: string | null;
+  device: string | null;
   versions: Record<string, string>;
 }
 
@@ -140,6 +143,7 @@ export function jobMetrics(input: JobMetricsInput): JobMetrics {
     peak_bytes: finiteOrNull(input.peakBytes),
     rss_bytes: finiteOrNull(input.rssBytes),
     backend: input.backend ?? null,
+    device: input.device ?? null,
     versions: { ...(input.versions ?? {}) },
   };
 }

@@ -274,6 +274,7 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
       peakBytes: outcome.peakBytes,
       rssBytes: process.resourceUsage().maxRSS * 1024,
       backend: backend.name,
+      device: backend.device,
       versions: versions(),
     });
     const direct = jobMetrics({ ...common, paramPred: e.direct });

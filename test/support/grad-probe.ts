@@ -6,5 +6,5 @@ import { runGradientProbes } from './gradient-probes.js';
 
 if (parentPort) {
   const choice = await initBackend({ fixes: false, log: false });
-  parentPort.postMessage({ backend: choice.tfBackend, fixes: choice.fixes, results: runGradientProbes() });
+  parentPort.postMessage({ backend: choice.tfBackend, fixes: choice.fixes, results: await runGradientProbes() });
 }

@@ -127,14 +127,17 @@ function releaseAbandonedTape(): void {
 }
 
 /** Orders 2 and 3 of every probe (and 4 for tanh). */
-export function runGradientProbes(): ProbeResult[] {
+export async function runGradientProbes(): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
   for (const probe of probes) {
     for (let order = 2; order <= probe.analytic.length; order += 1) {
       const derivative = `d${order}/d${probe.variable}${order} of ${probe.name}`;
       const x = tf.tensor1d(probe.points);
       try {
-        const computed = tf.tidy(() => nestedGradient(probe.f, order)(x).dataSync());
+        // Read asynchronously so the probes run on webgpu too (test/webgpu.test.ts).
+        const gradient = tf.tidy(() => nestedGradient(probe.f, order)(x));
+        const computed = await gradient.data();
+        gradient.dispose();
         const expected = probe.points.map((p) => probe.analytic[order - 1]!(Math.fround(p)));
         results.push({ kernel: probe.kernel, derivative, relativeError: compare(computed, expected) });
       } catch (error) {
