@@ -9,7 +9,7 @@ and prints ONE JSON line on stdout.
 
 Run with an interpreter that has torch (Debian: /usr/bin/python3 after
 `apt-get install python3-torch libopenblas0-pthread`).
-`torch_derivatives.py --probe` prints {"ok": true, "torch": ..., "blas": ..., "python": ...}
+`torch_derivatives.py --probe` prints {"ok": true, "torch": ..., "blas": ..., "python": ..., "cuda": bool, "gpu": name or null}
 and exits 0 (or 3 when torch is missing) without reading stdin.
 `torch_derivatives.py --batch` reads a JSON ARRAY of such objects and prints one JSON line per
 element, in order (a bad element gives {"index": i, "error": ...}; used by bench/gpu_sweep.py so
@@ -383,8 +383,10 @@ def main():
     blas, blas_path = blas_info()
     ob = openblas_lib(blas_path) if blas == "openblas" else None
     if probe:
+        cuda = bool(torch.cuda.is_available())
         print(json.dumps({"ok": True, "torch": torch.__version__, "blas": blas,
-                          "python": sys.executable}))
+                          "python": sys.executable, "cuda": cuda,
+                          "gpu": torch.cuda.get_device_name(0) if cuda else None}))
         return
 
     if "--batch" in sys.argv[1:]:

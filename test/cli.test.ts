@@ -82,7 +82,7 @@ test('bench derivatives --quick --json measures all three methods for orders 1, 
 });
 
 test('an unknown or unavailable MOLLIFIER_BACKEND is one line and exit 2, not a stack trace', () => {
-  for (const [value, message] of [['gpu', /MOLLIFIER_BACKEND=gpu is not a backend/], ['node', /no TensorFlow\.js backend could start \(node: not installed\)/]] as const) {
+  for (const [value, message] of [['gpu', /MOLLIFIER_BACKEND=gpu is not a backend/], ['node', /^mollifier: MOLLIFIER_BACKEND=node: not installed$/]] as const) {
     const result = spawnSync(process.execPath, [cli, 'bench', 'derivatives', '--quick', '--no-torch'], {
       encoding: 'utf8',
       env: { ...process.env, MOLLIFIER_BACKEND: value, MOLLIFIER_LOG_LEVEL: 'warn' },

@@ -96,7 +96,7 @@ test('non-finite predictions are counted, left out of the statistics, and never 
   assert.equal(json.backend, 'cpu');
   assert.deepEqual(json.versions, { tfjs: '4.22.0' });
   assert.deepEqual(Object.keys(m).sort(), [
-    'backend', 'laplacian_corr', 'loss_data', 'loss_pde', 'param_corr', 'param_corr_smoothed', 'param_mean', 'param_mean_rel_err',
+    'backend', 'device', 'laplacian_corr', 'loss_data', 'loss_pde', 'param_corr', 'param_corr_smoothed', 'param_mean', 'param_mean_rel_err',
     'param_nonfinite', 'param_std_ratio', 'param_true_mean', 'peak_bytes', 'rss_bytes', 'time_s', 'versions',
   ]);
 });

@@ -13,7 +13,7 @@ const config = JSON.parse(process.argv[2] ?? '{}') as StepConfig;
 try {
   const backend = await initBackend({ log: false });
   const result = await measureStep(config);
-  await send({ ok: true, backend: backend.name, ...result });
+  await send({ ok: true, backend: backend.name, device: backend.device, ...result });
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   await send({ ok: false, oom: outOfMemory.test(message), error: message.split('\n')[0]!.slice(0, 300) });

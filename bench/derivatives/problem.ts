@@ -8,7 +8,7 @@ import { Mollifier1d, Mollifier2d } from '../../mollifier/layer/index.js';
 import { gridSide, type StepConfig } from './config.js';
 
 export interface BenchProblem {
-  step(): number;
+  step(): Promise<number>;
   dispose(): void;
 }
 
@@ -82,9 +82,11 @@ export function createBenchProblem(config: StepConfig): BenchProblem {
     });
 
   return {
-    step(): number {
+    // Reading the loss asynchronously waits for the step's kernels to finish, so on a GPU the timing
+    // covers the work and not only its submission; a synchronous read would throw on webgpu.
+    async step(): Promise<number> {
       const value = optimizer.minimize(loss, true, net.variables);
-      const result = value!.dataSync()[0]!;
+      const result = (await value!.data())[0]!;
       value!.dispose();
       return result;
     },

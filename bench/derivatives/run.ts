@@ -8,6 +8,8 @@ import { probeTorch, runTorchStep, type TorchProbe } from './torch.js';
 export interface BenchRow {
   engine: 'tfjs' | 'torch';
   backend: string;
+  /** What it ran on, as the backend reports it (a WebGPU adapter, cuda device, cpu). */
+  device?: string;
   order: number;
   depth: number;
   width: number;
@@ -25,6 +27,7 @@ export interface BenchRow {
 interface ChildMessage {
   ok: boolean;
   backend?: string;
+  device?: string;
   msPerStep?: number;
   msPerStepMean?: number;
   peakBytes?: number;
@@ -36,12 +39,13 @@ interface ChildMessage {
 const childEntry = fileURLToPath(new URL('./child.js', import.meta.url));
 const outOfMemory = /out of memory|Aborted\(|memory access out of bounds|allocation failed|heap limit/i;
 
-function runChild(config: StepConfig, timeoutMs: number): Promise<ChildMessage> {
+/** One configuration in a fresh process, on `backend` (as MOLLIFIER_BACKEND) or the ladder's choice. */
+export function runChild(config: StepConfig, timeoutMs: number, backend?: string): Promise<ChildMessage> {
   return new Promise((resolve) => {
     const child = fork(childEntry, [JSON.stringify(config)], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       execArgv: ['--max-old-space-size=8192'],
-      env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn' },
+      env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn', ...(backend ? { MOLLIFIER_BACKEND: backend } : {}) },
     });
     let message: ChildMessage | undefined;
     let stderr = '';
@@ -62,14 +66,15 @@ function runChild(config: StepConfig, timeoutMs: number): Promise<ChildMessage> 
   });
 }
 
-function describe(config: StepConfig): string {
+export function describe(config: StepConfig): string {
   return `order ${config.order}, depth ${config.depth}, ${gridSide(config).join('×')}, ${config.method}`;
 }
 
-function rowOf(engine: BenchRow['engine'], backend: string, config: StepConfig, m: Omit<ChildMessage, 'ok'>): BenchRow {
+export function rowOf(engine: BenchRow['engine'], backend: string, config: StepConfig, m: Omit<ChildMessage, 'ok'>): BenchRow {
   const row: BenchRow = {
     engine,
     backend,
+    ...(m.device ? { device: m.device } : {}),
     order: config.order,
     depth: config.depth,
     width: config.width,
@@ -86,7 +91,7 @@ function rowOf(engine: BenchRow['engine'], backend: string, config: StepConfig, 
   return row;
 }
 
-function summary(row: BenchRow): string {
+export function summary(row: BenchRow): string {
   if (row.oom) return 'out of memory';
   if (row.error) return `failed: ${row.error}`;
   return `${row.msPerStep!.toFixed(1)} ms/step, peak ${(row.peakBytes! / 2 ** 20).toFixed(1)} MiB`;

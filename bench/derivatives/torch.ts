@@ -11,6 +11,8 @@ export interface TorchProbe {
   python: string;
   torch: string;
   blas: string;
+  /** The CUDA device torch sees (its name), or null on a CPU-only machine. */
+  gpu: string | null;
 }
 
 export interface TorchResult {
@@ -34,12 +36,13 @@ export function torchScriptPath(): string {
 /** The first python3 that imports torch, or undefined (then the benchmark runs without PyTorch). */
 export function probeTorch(): TorchProbe | undefined {
   const script = torchScriptPath();
-  for (const python of [process.env.MOLLIFIER_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean) as string[]) {
+  // MOLLIFIER_TORCH_PYTHON first (MOLLIFIER_PYTHON is its older name), then python3 on PATH, then Debian's.
+  for (const python of [process.env.MOLLIFIER_TORCH_PYTHON, process.env.MOLLIFIER_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean) as string[]) {
     const probe = spawnSync(python, [script, '--probe'], { encoding: 'utf8', timeout: 60_000 });
     if (probe.status !== 0) continue;
     try {
-      const info = JSON.parse(probe.stdout.trim().split('\n').pop()!) as { torch: string; blas: string };
-      return { python, torch: info.torch, blas: info.blas };
+      const info = JSON.parse(probe.stdout.trim().split('\n').pop()!) as { torch: string; blas: string; gpu?: string | null };
+      return { python, torch: info.torch, blas: info.blas, gpu: info.gpu ?? null };
     } catch {
       continue;
     }
@@ -53,11 +56,11 @@ function torchKernels(config: StepConfig): Record<string, number[]> {
   return { value: weights(0), d1: weights(1), d2: weights(2), d4: weights(4) };
 }
 
-export function runTorchStep(probe: TorchProbe, config: StepConfig, timeoutMs: number): Promise<TorchResult> {
+export function runTorchStep(probe: TorchProbe, config: StepConfig, timeoutMs: number, device: 'cpu' | 'cuda' = 'cpu'): Promise<TorchResult> {
   // The address-space cap turns a PyTorch out-of-memory into a clean {"oom": true} row instead of the
   // kernel's OOM killer taking down the machine (a deep biharmonic step asks for tens of GB).
   const maxBytes = Number(process.env.MOLLIFIER_TORCH_MAX_BYTES ?? 14 * 2 ** 30);
-  const input = { ...config, threads: 1, maxBytes, kernels: config.method === 'mollifier' ? torchKernels(config) : undefined };
+  const input = { ...config, threads: 1, device, maxBytes: device === 'cpu' ? maxBytes : null, kernels: config.method === 'mollifier' ? torchKernels(config) : undefined };
   return new Promise((resolve) => {
     const child = spawn(probe.python, [torchScriptPath()], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -10,6 +10,10 @@ import { initBackend } from '../../mollifier/backend/index.js';
 import { benchPlan, benchmarkMarkdown, runBenchPlan, spliceSection } from '../../bench/derivatives/index.js';
 import { parseInteger, parseIntegerList, parseNumber } from '../parse.js';
 import { planDuration, readResults, runTable2, table2Markdown, table2Plan } from '../../bench/table2/index.js';
+import { backendBenchPlan } from '../../bench/backends/plan.js';
+import { runBackendBench } from '../../bench/backends/run.js';
+import { backendBenchMarkdown } from '../../bench/backends/report.js';
+import { parseBackendName, type BackendName } from '../../mollifier/backend/select.js';
 
 interface DerivativeBenchOptions {
   quick?: boolean;
@@ -45,6 +49,37 @@ export function registerBenchCommand(program: Command): void {
       if (out) {
         const command = ['mollifier bench derivatives', options.quick ? '--quick' : '', options.depths ? `--depths ${options.depths.join(',')}` : '', options.torch ? '' : '--no-torch'].filter(Boolean).join(' ');
         updateReport(out, benchmarkMarkdown(run, command, new Date()), 'derivatives');
+      }
+    });
+  bench
+    .command('backends')
+    .description('the same training steps (data; + Laplacian; + biharmonic; autodiff and mollified) at 4,096, 16,384 and 65,536 points on every backend, beside PyTorch')
+    .option('--backends <list>', 'backends to run, comma-separated (default: every available one but a software WebGPU adapter and cpu)')
+    .option('--sizes <list>', 'grid sizes in points, perfect squares (default 4096,16384,65536)', parseIntegerList('--sizes'))
+    .option('--quick', 'one 16×16 grid, 2 steps (writes no report unless --out)')
+    .option('--json', 'print the rows as JSON on stdout')
+    .option('--no-torch', 'skip the PyTorch side even when torch is installed')
+    .option('--timeout <seconds>', 'per-configuration limit', parseInteger('--timeout'), 900)
+    .option('--out <file>', 'report to update (default docs/benchmarks.md; none with --quick)')
+    .action(async (options: { backends?: string; sizes?: number[]; quick?: boolean; json?: boolean; torch: boolean; timeout: number; out?: string }) => {
+      const backends = options.backends?.split(',').map((name) => {
+        try {
+          return parseBackendName(name.trim()) as BackendName;
+        } catch {
+          throw new UsageError(`--backends: '${name}' is not a backend (node-gpu, node, webgpu, wasm, cpu)`);
+        }
+      });
+      for (const size of options.sizes ?? []) {
+        if (size < 16 || Math.round(Math.sqrt(size)) ** 2 !== size) throw new UsageError(`--sizes: ${size} is not a perfect square of at least 16 points`);
+      }
+      if (options.timeout < 1) throw new UsageError(`--timeout ${options.timeout} must be ≥ 1`);
+      const plan = backendBenchPlan({ quick: Boolean(options.quick), ...(options.sizes ? { sizes: options.sizes } : {}) });
+      const run = await runBackendBench(plan, { ...(backends ? { backends } : {}), torch: options.torch, timeoutMs: options.timeout * 1000, log: (line) => process.stderr.write(`${line}\n`) });
+      if (options.json) process.stdout.write(`${JSON.stringify(run.rows)}\n`);
+      const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
+      if (out) {
+        const command = ['mollifier bench backends', options.backends ? `--backends ${options.backends}` : '', options.sizes ? `--sizes ${options.sizes.join(',')}` : '', options.quick ? '--quick' : '', options.torch ? '' : '--no-torch'].filter(Boolean).join(' ');
+        updateReport(out, backendBenchMarkdown(run, command, new Date()), 'backends');
       }
     });
   bench

@@ -1,0 +1,57 @@
+// Runs the backend plan: for each backend asked for, every configuration in its own process (an
+// out-of-memory is a row, not a crash), and the PyTorch twin of each configuration in the same run, on
+// CUDA where torch sees a GPU, else on one CPU thread (as one wasm job runs).
+import { backendAvailability } from '../../mollifier/backend/availability.js';
+import type { BackendName } from '../../mollifier/backend/select.js';
+import type { StepConfig } from '../derivatives/config.js';
+import { describe, rowOf, runChild, summary, type BenchRow } from '../derivatives/run.js';
+import { probeTorch, runTorchStep, type TorchProbe } from '../derivatives/torch.js';
+
+export interface BackendBenchOptions {
+  /** Backends to run; default every available one except a software WebGPU adapter and the pure-JS cpu. */
+  backends?: BackendName[];
+  torch: boolean;
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+export interface BackendBenchRun {
+  rows: BenchRow[];
+  torch: TorchProbe | undefined;
+  /** Each backend run, with the device it reported, and the ones left out with the reason. */
+  backends: Array<{ name: BackendName; device: string | null; ran: boolean; reason: string | null }>;
+}
+
+export async function runBackendBench(plan: StepConfig[], options: BackendBenchOptions): Promise<BackendBenchRun> {
+  const available = await backendAvailability();
+  const chosen = available.map((b) => {
+    if (options.backends) {
+      const ran = options.backends.includes(b.name) && b.available;
+      return { name: b.name, device: b.device, ran, reason: ran ? null : options.backends.includes(b.name) ? b.reason : 'not asked for' };
+    }
+    const software = b.device?.endsWith('[software]') ?? false;
+    const ran = b.available && !software && b.name !== 'cpu';
+    const why = !b.available ? b.reason : software ? 'software adapter: correctness only (--backends webgpu runs it)' : b.name === 'cpu' ? 'pure JavaScript, 10× slower than wasm (--backends cpu runs it)' : null;
+    return { name: b.name, device: b.device, ran, reason: why };
+  });
+  for (const b of chosen) options.log(`${b.name}: ${b.ran ? `runs on ${b.device}` : `left out (${b.reason})`}`);
+  const torch = options.torch ? probeTorch() : undefined;
+  const torchDevice = torch?.gpu ? 'cuda' : 'cpu';
+  options.log(torch ? `PyTorch ${torch.torch} (${torch.blas}) at ${torch.python}, on ${torch.gpu ?? 'the CPU, 1 thread'}` : 'PyTorch not found: tfjs only');
+  const rows: BenchRow[] = [];
+  for (const [index, config] of plan.entries()) {
+    const where = `[${index + 1}/${plan.length}]`;
+    for (const backend of chosen.filter((b) => b.ran)) {
+      const row = rowOf('tfjs', backend.name, config, await runChild(config, options.timeoutMs, backend.name));
+      rows.push(row);
+      options.log(`${where} ${backend.name} ${describe(config)}: ${summary(row)}`);
+    }
+    if (torch) {
+      const result = await runTorchStep(torch, config, options.timeoutMs, torchDevice);
+      const row = rowOf('torch', `torch ${torch.torch}`, config, { ...result, device: torch.gpu ?? `cpu (${torch.blas}, 1 thread)` });
+      rows.push(row);
+      options.log(`${where} torch ${describe(config)}: ${summary(row)}`);
+    }
+  }
+  return { rows, torch, backends: chosen };
+}
