@@ -67,8 +67,8 @@ test('adapters: software ones are known as such, labels name driver and vendor, 
   assert.equal(isSoftwareAdapter(lavapipe), true);
   assert.equal(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'hopper', device: 'nvidia-h100', description: 'NVIDIA: 550.54', isFallbackAdapter: false }), false);
   assert.equal(isSoftwareAdapter({ description: 'SwiftShader Device' }), true);
-  assert.equal(adapterLabel({ ...lavapipe, software: true }), 'llvmpipe: Mesa 25.0.7 (LLVM 15.0.6) [software]');
-  assert.equal(adapterLabel({ vendor: 'nvidia', architecture: 'hopper', device: 'nvidia-h100', description: 'NVIDIA: 550.54', software: false }), 'NVIDIA: 550.54 (hopper)');
+  assert.equal(adapterLabel({ ...lavapipe, software: true }), 'llvmpipe-llvm-15; llvmpipe: Mesa 25.0.7 (LLVM 15.0.6) [software]');
+  assert.equal(adapterLabel({ vendor: 'nvidia', architecture: 'hopper', device: 'nvidia-h100-80gb-hbm3', description: 'NVIDIA: 550.54', software: false }), 'nvidia-h100-80gb-hbm3; NVIDIA: 550.54 (hopper)');
   const dawn = [
     'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.',
     'Warning: Vulkan shaderUniform*ArrayDynamicIndexing required.',

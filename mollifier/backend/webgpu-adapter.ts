@@ -16,7 +16,9 @@ export interface WebGpuAdapterInfo {
 
 /** One short string naming the adapter: what results and the backend log line record as the device. */
 export function adapterLabel(info: WebGpuAdapterInfo): string {
-  const name = info.description || info.device || 'unknown adapter';
+  // Device (the model), then the driver's description, then vendor and architecture where they add something.
+  const device = info.device.replace(/-+$/, '');
+  const name = [device, info.description].filter(Boolean).join('; ') || 'unknown adapter';
   const parts = [info.vendor, info.architecture].filter((p) => p && p !== 'software' && !name.toLowerCase().includes(p.toLowerCase()));
   return `${name}${parts.length ? ` (${parts.join(', ')})` : ''}${info.software ? ' [software]' : ''}`;
 }
