@@ -62,3 +62,14 @@ test('only mollifier/backend/ imports TensorFlow.js packages directly', () => {
     .filter((line) => !line.startsWith('mollifier/backend/'));
   assert.deepEqual(offenders, []);
 });
+
+test('no synchronous tensor read (dataSync, arraySync, bufferSync) in the library, the worker or the benchmarks: they stall a GPU and throw on webgpu', () => {
+  const found = ['mollifier', 'worker', 'bench'].flatMap((folder) =>
+    sourceFiles(folder).flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/\.(dataSync|arraySync|bufferSync)\(/.test(line.replace(/\/\/.*$/, '')) ? [`${relative(root, file)}:${i + 1}: ${line.trim()}`] : [])),
+    ),
+  );
+  assert.deepEqual(found, []);
+});

@@ -4,11 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { softwareVulkanEnv, softwareVulkanIcd } from './support/software-vulkan.js';
+import { CliProcess, NatsServer, requireBinary } from './support/services.js';
+import { ResultStore } from '../orchestrator/store.js';
+import { planDeviceSelect, overrideManifestText, readDeviceSelectManifest } from '../worker/gpu-pinning.js';
 
 const cli = fileURLToPath(new URL('../../bin/mollifier', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mollifier-webgpu-'));
@@ -121,4 +125,62 @@ test('backends --json with no Vulkan driver: webgpu not available, and why', { t
   const webgpu = rungs.find((b) => b.name === 'webgpu')!;
   assert.equal(webgpu.available, false);
   assert.match(webgpu.reason!, /no WebGPU adapter/);
+});
+
+test('a real sweep through `worker --gpus 0` on webgpu: each result records the lane, its GPU index and the adapter it trained on', { skip: skip || ('skip' in requireBinary('nats-server') ? 'nats-server missing' : false), timeout: 300_000 }, async () => {
+  const nats = await NatsServer.start((requireBinary('nats-server') as { path: string }).path);
+  const main = fileURLToPath(new URL('../bin/main.js', import.meta.url));
+  const worker = new CliProcess(main, ['worker', '--nats', nats.url, '--gpus', '0', '--host', 'gpunode', '--ack-wait', '5'], env({ MOLLIFIER_BACKEND: 'webgpu', MOLLIFIER_LOG_LEVEL: 'info' }) as Record<string, string>);
+  try {
+    await worker.waitForLine(/gpu0×1/);
+    const specPath = join(work, 'webgpu-sweep.yaml');
+    writeFileSync(specPath, 'name: webgpu-sweep\nseeds: 2\nbase: {pde: heat, grid: 12, radius: 2, epochs: 3, sample: 1}\n');
+    const store = join(work, 'webgpu-sweep.sqlite');
+    const run = new CliProcess(main, ['sweep', 'run', specPath, '--nats', nats.url, '--store', store, '--no-table']);
+    assert.equal(await run.exited, 0, run.lines.slice(-5).join('\n'));
+    const results = new ResultStore(store);
+    try {
+      const rows = results.jobs();
+      assert.equal(rows.length, 2);
+      for (const row of rows) {
+        assert.equal(row.status, 'done', `${row.id}: ${row.reason}`);
+        assert.equal(row.lane, 'gpu0');
+        assert.equal(row.device, 'cuda:0');
+        assert.equal(row.metrics!.backend, 'webgpu');
+        assert.match(String(row.metrics!.device), /llvmpipe.*\[software\]/);
+      }
+    } finally {
+      results.close();
+    }
+  } finally {
+    worker.kill('SIGTERM');
+    await worker.exited;
+    await nats.stop();
+  }
+});
+
+// Two Vulkan devices with the same vendor:device id: Debian 12's lavapipe (Mesa 22.3, which Dawn refuses) and the
+// unpacked Mesa 25 one. Which one Dawn ends up with shows which devices the device-select layer left it.
+const debianLavapipe = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json';
+test('two Vulkan devices: the lane override puts Mesa 25\'s device-select layer in front inside Dawn, and `!` leaves one device', { skip: skip || (!existsSync(debianLavapipe) && process.env.CI !== 'true' ? `${debianLavapipe} missing` : false), timeout: 120_000 }, () => {
+  const icd = (vulkan as { icd: string }).icd;
+  const manifest = join(dirname(icd), 'root/usr/share/vulkan/implicit_layer.d/VkLayer_MESA_device_select.json');
+  const overrideDir = join(work, 'device-select');
+  mkdirSync(overrideDir, { recursive: true });
+  writeFileSync(join(overrideDir, 'VkLayer_MESA_device_select.json'), overrideManifestText(manifest));
+  const plan = planDeviceSelect({ manifest: null, apiVersion: null }, readDeviceSelectManifest(manifest), overrideDir);
+  assert.equal(plan.mode, 'override');
+  const probe = (extra: NodeJS.ProcessEnv) => {
+    const run = spawnSync(process.execPath, [fileURLToPath(new URL('../mollifier/backend/webgpu-probe.js', import.meta.url))], {
+      encoding: 'utf8',
+      // The refused Mesa 22.3 device is enumerated last.
+      env: { ...env(), VK_DRIVER_FILES: `${debianLavapipe}:${icd}`, ...extra },
+    });
+    const line = run.stdout.split('\n').find((l) => l.startsWith('MOLLIFIER_WEBGPU_PROBE '))!;
+    return (JSON.parse(line.slice('MOLLIFIER_WEBGPU_PROBE '.length)) as { adapter?: { description: string } }).adapter?.description ?? null;
+  };
+  assert.match(probe({})!, /Mesa 25/, 'both devices: Dawn takes the one it accepts');
+  assert.equal(probe({ ...plan.env, MESA_VK_DEVICE_SELECT: '10005:0!' }), null, 'the override layer left Dawn one device, the last match (the refused one)');
+  assert.match(probe({ ...plan.env, MESA_VK_DEVICE_SELECT: '10005:0' })!, /Mesa 25/, 'without `!` both stay');
+  assert.match(probe({ MESA_VK_DEVICE_SELECT: '10005:0!' })!, /Mesa 25/, "Debian 12's own layer ignores `!`: the override is what pins");
 });

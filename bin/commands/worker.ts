@@ -3,13 +3,15 @@
 // of --jobs-per-gpu threads; this process supervises them and restarts one that dies.
 import { Option, type Command } from 'commander';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { availableParallelism, hostname } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../../mollifier/log.js';
 import { parseInteger } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
-import { findDeviceSelectLayer, gpuPciAddresses, laneGpuPinning } from '../../worker/gpu-pinning.js';
+import { findDeviceSelectLayer, gpuPciAddresses, laneGpuPinning, overrideManifestText, planDeviceSelect, readDeviceSelectManifest } from '../../worker/gpu-pinning.js';
 
 interface WorkerCliOptions extends NatsCliOptions {
   gpus?: string;
@@ -66,16 +68,16 @@ function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<v
   const children = new Map<number, ChildProcess>();
   let stopping = false;
   const addresses = gpuPciAddresses(process.env.MOLLIFIER_SYSFS_PCI ?? '/sys/bus/pci/devices');
-  const layer = findDeviceSelectLayer();
-  const pinning = new Map(gpus.map((gpu) => [gpu, laneGpuPinning(gpu, addresses)]));
+  const vulkan = vulkanDeviceSelect();
+  const pinning = new Map(gpus.map((gpu) => [gpu, laneGpuPinning(gpu, addresses, vulkan)]));
   for (const [gpu, { env, pciAddress }] of pinning) {
-    log.info({ gpu, pci: pciAddress, env }, `lane gpu${gpu}: CUDA_VISIBLE_DEVICES=${gpu}${pciAddress ? `, Vulkan device ${env.DRI_PRIME}` : ''}`);
+    log.info({ gpu, pci: pciAddress, env }, `lane gpu${gpu}: CUDA_VISIBLE_DEVICES=${gpu}${env.DRI_PRIME ? `, Vulkan device ${env.DRI_PRIME} (${vulkan.why})` : ''}`);
   }
   const unpinnable = gpus.filter((gpu) => !pinning.get(gpu)!.pciAddress);
   if (unpinnable.length) {
     log.warn({ gpus: unpinnable, found: addresses }, `no PCI address for GPU ${unpinnable.join(', ')} (${addresses.length} GPU(s) found in sysfs): webgpu lanes for them cannot be pinned and would share the first Vulkan device`);
-  } else if (!layer.manifest) {
-    log.warn({}, 'no Vulkan device-select layer (VK_LAYER_MESA_device_select) found: webgpu lanes would all use the first GPU; install Mesa ≥ 23.3\'s mesa-vulkan-drivers (README: GPU nodes)');
+  } else if (vulkan.mode === 'none') {
+    log.warn({}, `webgpu lanes are not pinned and would all use the first GPU: ${vulkan.why}; set MOLLIFIER_DEVICE_SELECT_LAYER to a Mesa ≥ 25 layer manifest (README: Backends and GPU nodes)`);
   }
   return new Promise((resolve) => {
     const start = (gpu: number, restarts: number) => {
@@ -105,6 +107,20 @@ function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<v
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/** The device-select plan for webgpu lanes; an override layer gets its manifest written to the user's cache. */
+function vulkanDeviceSelect() {
+  const overridePath = process.env.MOLLIFIER_DEVICE_SELECT_LAYER;
+  const override = overridePath ? readDeviceSelectManifest(overridePath) : null;
+  if (overridePath && !override?.manifest) throw new UsageError(`MOLLIFIER_DEVICE_SELECT_LAYER=${overridePath} is not a VK_LAYER_MESA_device_select manifest`);
+  const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'mollifier', 'device-select-layer');
+  const plan = planDeviceSelect(findDeviceSelectLayer(), override, dir, process.env);
+  if (plan.mode === 'override') {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'VkLayer_MESA_device_select.json'), overrideManifestText(overridePath!));
+  }
+  return plan;
 }
 
 export function registerWorkerCommand(program: Command): void {
