@@ -18,7 +18,7 @@ const cli = fileURLToPath(new URL('../../bin/mollifier', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mollifier-webgpu-'));
 const vulkan = softwareVulkanIcd();
 const skip = 'skip' in vulkan ? vulkan.skip : false;
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...softwareVulkanEnv('icd' in vulkan ? vulkan.icd : ''), MOLLIFIER_LOG_LEVEL: 'warn', ...extra });
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...softwareVulkanEnv('icd' in vulkan ? vulkan.icd : ''), MOLLIFIER_LOG_LEVEL: 'warn', MOLLIFIER_LOG_FORMAT: 'json', ...extra });
 const withoutBackend = (e: NodeJS.ProcessEnv) => {
   delete e.MOLLIFIER_BACKEND;
   return e;
@@ -29,11 +29,22 @@ interface TrainResult {
   metrics: { loss_data: number; loss_pde: number; backend: string; device: string; param_corr: number | null };
 }
 
-function train(name: string, environment: NodeJS.ProcessEnv, ...args: string[]): TrainResult {
+function train(name: string, environment: NodeJS.ProcessEnv, ...args: string[]): TrainResult & { trajectory: Map<number, number> } {
   const out = join(work, `${name}.json`);
-  const run = spawnSync(process.execPath, [cli, 'train', ...args, '--out', out], { encoding: 'utf8', env: environment, timeout: 300_000 });
+  const run = spawnSync(process.execPath, [cli, 'train', ...args, '--out', out], { encoding: 'utf8', env: { ...environment, MOLLIFIER_LOG_LEVEL: 'info' }, timeout: 300_000 });
   assert.equal(run.status, 0, `${name}: ${run.stderr}`);
-  return JSON.parse(readFileSync(out, 'utf8')) as TrainResult;
+  // The progress log lines (JSON off a terminal): the loss at each reported epoch.
+  const trajectory = new Map<number, number>();
+  for (const line of run.stderr.split('\n').filter((l) => l.startsWith('{'))) {
+    const entry = JSON.parse(line) as { epoch?: number; loss?: number };
+    if (entry.epoch !== undefined && entry.loss !== undefined) trajectory.set(entry.epoch, entry.loss);
+  }
+  return { ...(JSON.parse(readFileSync(out, 'utf8')) as TrainResult), trajectory };
+}
+
+function assertSameTrajectory(a: Map<number, number>, b: Map<number, number>, what: string): void {
+  assert.ok(a.size > 0 && a.size === b.size, `${what}: ${a.size} vs ${b.size} progress lines`);
+  for (const [epoch, loss] of a) assert.ok(within(loss, b.get(epoch)!, 0.01), `${what}, epoch ${epoch}: ${loss} vs ${b.get(epoch)}`);
 }
 
 const within = (a: number, b: number, relative: number) => Math.abs(a - b) <= relative * Math.max(Math.abs(a), Math.abs(b));
@@ -65,6 +76,8 @@ test('regression: no synchronous read on a training job (webgpu throws "Offscree
   for (const key of ['loss_data', 'loss_pde'] as const) {
     assert.ok(within(gpu.metrics[key], cpu.metrics[key], 0.01), `${key}: webgpu ${gpu.metrics[key]} vs wasm ${cpu.metrics[key]}`);
   }
+  assertSameTrajectory(gpu.trajectory, cpu.trajectory, 'heat webgpu vs wasm');
+  assert.equal(gpu.trajectory.size, 30, 'a progress line per epoch');
 });
 
 test('PirateNet (least-squares initialise) with autodiff derivatives runs on webgpu and matches cpu within 1 %', { skip, timeout: 600_000 }, () => {
@@ -75,6 +88,7 @@ test('PirateNet (least-squares initialise) with autodiff derivatives runs on web
   for (const key of ['loss_data', 'loss_pde'] as const) {
     assert.ok(within(gpu.metrics[key], cpu.metrics[key], 0.01), `${key}: webgpu ${gpu.metrics[key]} vs cpu ${cpu.metrics[key]}`);
   }
+  assertSameTrajectory(gpu.trajectory, cpu.trajectory, 'piratenet webgpu vs cpu');
 });
 
 test('MOLLIFIER_BACKEND=webgpu where no adapter exists: exit 2, one line saying why, nothing written', { timeout: 120_000 }, () => {
