@@ -12,6 +12,8 @@ export interface BackendBenchOptions {
   backends?: BackendName[];
   torch: boolean;
   timeoutMs: number;
+  /** A limit on live tensor bytes per configuration (a row past it is out of memory); none by default. */
+  maxTensorBytes?: number;
   log: (line: string) => void;
 }
 
@@ -42,7 +44,7 @@ export async function runBackendBench(plan: StepConfig[], options: BackendBenchO
   for (const [index, config] of plan.entries()) {
     const where = `[${index + 1}/${plan.length}]`;
     for (const backend of chosen.filter((b) => b.ran)) {
-      const row = rowOf('tfjs', backend.name, config, await runChild(config, options.timeoutMs, backend.name));
+      const row = rowOf('tfjs', backend.name, config, await runChild(config, options.timeoutMs, backend.name, options.maxTensorBytes));
       rows.push(row);
       options.log(`${where} ${backend.name} ${describe(config)}: ${summary(row)}`);
     }

@@ -1,6 +1,7 @@
 // Entry of one benchmark worker process: read a StepConfig (JSON, argv[2]), measure, send the result.
 import { initBackend } from '../../mollifier/backend/index.js';
 import { measureStep } from './measure.js';
+import { capTensorBytes } from './tensor-cap.js';
 import type { StepConfig } from './config.js';
 
 const outOfMemory = /out of memory|Aborted\(|memory access out of bounds|Array buffer allocation failed|Cannot enlarge memory|OOM/i;
@@ -12,6 +13,8 @@ function send(message: unknown): Promise<void> {
 const config = JSON.parse(process.argv[2] ?? '{}') as StepConfig;
 try {
   const backend = await initBackend({ log: false });
+  const cap = Number(process.env.MOLLIFIER_BENCH_MAX_TENSOR_BYTES ?? 0);
+  if (cap > 0) capTensorBytes(cap);
   const result = await measureStep(config);
   await send({ ok: true, backend: backend.name, device: backend.device, ...result });
 } catch (error) {

@@ -40,12 +40,17 @@ const childEntry = fileURLToPath(new URL('./child.js', import.meta.url));
 const outOfMemory = /out of memory|Aborted\(|memory access out of bounds|allocation failed|heap limit/i;
 
 /** One configuration in a fresh process, on `backend` (as MOLLIFIER_BACKEND) or the ladder's choice. */
-export function runChild(config: StepConfig, timeoutMs: number, backend?: string): Promise<ChildMessage> {
+export function runChild(config: StepConfig, timeoutMs: number, backend?: string, maxTensorBytes?: number): Promise<ChildMessage> {
   return new Promise((resolve) => {
     const child = fork(childEntry, [JSON.stringify(config)], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       execArgv: ['--max-old-space-size=8192'],
-      env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn', ...(backend ? { MOLLIFIER_BACKEND: backend } : {}) },
+      env: {
+        ...process.env,
+        MOLLIFIER_LOG_LEVEL: 'warn',
+        ...(backend ? { MOLLIFIER_BACKEND: backend } : {}),
+        ...(maxTensorBytes ? { MOLLIFIER_BENCH_MAX_TENSOR_BYTES: String(maxTensorBytes) } : {}),
+      },
     });
     let message: ChildMessage | undefined;
     let stderr = '';

@@ -60,8 +60,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--json', 'print the rows as JSON on stdout')
     .option('--no-torch', 'skip the PyTorch side even when torch is installed')
     .option('--timeout <seconds>', 'per-configuration limit', parseInteger('--timeout'), 900)
+    .option('--max-tensor-gb <gb>', 'limit on live tensor memory per configuration; a row past it is OOM (for software Vulkan, which takes host memory)', parseNumber('--max-tensor-gb'))
     .option('--out <file>', 'report to update (default docs/benchmarks.md; none with --quick)')
-    .action(async (options: { backends?: string; sizes?: number[]; quick?: boolean; json?: boolean; torch: boolean; timeout: number; out?: string }) => {
+    .action(async (options: { backends?: string; sizes?: number[]; quick?: boolean; json?: boolean; torch: boolean; timeout: number; maxTensorGb?: number; out?: string }) => {
       const backends = options.backends?.split(',').map((name) => {
         try {
           return parseBackendName(name.trim()) as BackendName;
@@ -73,12 +74,13 @@ export function registerBenchCommand(program: Command): void {
         if (size < 16 || Math.round(Math.sqrt(size)) ** 2 !== size) throw new UsageError(`--sizes: ${size} is not a perfect square of at least 16 points`);
       }
       if (options.timeout < 1) throw new UsageError(`--timeout ${options.timeout} must be ≥ 1`);
+      if (options.maxTensorGb !== undefined && !(options.maxTensorGb > 0)) throw new UsageError(`--max-tensor-gb ${options.maxTensorGb} must be > 0`);
       const plan = backendBenchPlan({ quick: Boolean(options.quick), ...(options.sizes ? { sizes: options.sizes } : {}) });
-      const run = await runBackendBench(plan, { ...(backends ? { backends } : {}), torch: options.torch, timeoutMs: options.timeout * 1000, log: (line) => process.stderr.write(`${line}\n`) });
+      const run = await runBackendBench(plan, { ...(backends ? { backends } : {}), ...(options.maxTensorGb ? { maxTensorBytes: options.maxTensorGb * 2 ** 30 } : {}), torch: options.torch, timeoutMs: options.timeout * 1000, log: (line) => process.stderr.write(`${line}\n`) });
       if (options.json) process.stdout.write(`${JSON.stringify(run.rows)}\n`);
       const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
       if (out) {
-        const command = ['mollifier bench backends', options.backends ? `--backends ${options.backends}` : '', options.sizes ? `--sizes ${options.sizes.join(',')}` : '', options.quick ? '--quick' : '', options.torch ? '' : '--no-torch'].filter(Boolean).join(' ');
+        const command = ['mollifier bench backends', options.backends ? `--backends ${options.backends}` : '', options.sizes ? `--sizes ${options.sizes.join(',')}` : '', options.maxTensorGb ? `--max-tensor-gb ${options.maxTensorGb}` : '', options.quick ? '--quick' : '', options.torch ? '' : '--no-torch'].filter(Boolean).join(' ');
         updateReport(out, backendBenchMarkdown(run, command, new Date()), 'backends');
       }
     });
