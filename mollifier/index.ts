@@ -1,6 +1,6 @@
 // The curated public entry of the science library.
-export { tf, initBackend, resetBackendChoice, backendNames, BackendError, logSoftmax } from './backend/index.js';
-export type { BackendChoice, BackendName, BackendOptions } from './backend/index.js';
+export { tf, initBackend, resetBackendChoice, backendNames, BackendError, logSoftmax, backendAvailability, probeWebGpu } from './backend/index.js';
+export type { BackendChoice, BackendName, BackendOptions, BackendAvailability, WebGpuProbe } from './backend/index.js';
 export { logger, setLogger } from './log.js';
 export {
   KernelError,

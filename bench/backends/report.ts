@@ -26,6 +26,7 @@ export function backendBenchMarkdown(run: BackendBenchRun, command: string, date
     '(device memory on a GPU backend). Every configuration runs in its own process; OOM is an out-of-memory there.',
     'PyTorch runs the same step in the same run, on CUDA where it sees a GPU, else on one CPU thread (one wasm job',
     'is one thread too).',
+    ...(run.maxTensorBytes ? [`A tfjs OOM is also a step whose live tensors would pass the run's cap of ${(run.maxTensorBytes / 2 ** 30).toFixed(1)} GiB (a software Vulkan device takes host memory).`] : []),
     '',
     'Backends:',
     ...run.backends.map((b) => `- ${b.name}: ${b.ran ? `ran on ${b.device}` : `not run (${b.reason})`}`),

@@ -22,6 +22,8 @@ export interface BackendBenchRun {
   torch: TorchProbe | undefined;
   /** Each backend run, with the device it reported, and the ones left out with the reason. */
   backends: Array<{ name: BackendName; device: string | null; ran: boolean; reason: string | null }>;
+  /** The tfjs rows' cap on live tensor bytes, when one was set. */
+  maxTensorBytes?: number;
 }
 
 export async function runBackendBench(plan: StepConfig[], options: BackendBenchOptions): Promise<BackendBenchRun> {
@@ -55,5 +57,5 @@ export async function runBackendBench(plan: StepConfig[], options: BackendBenchO
       options.log(`${where} torch ${describe(config)}: ${summary(row)}`);
     }
   }
-  return { rows, torch, backends: chosen };
+  return { rows, torch, backends: chosen, ...(options.maxTensorBytes ? { maxTensorBytes: options.maxTensorBytes } : {}) };
 }
