@@ -198,3 +198,18 @@ test('two Vulkan devices: the lane override puts Mesa 25\'s device-select layer 
   assert.match(probe({ ...plan.env, MESA_VK_DEVICE_SELECT: '10005:0' })!, /Mesa 25/, 'without `!` both stay');
   assert.match(probe({ MESA_VK_DEVICE_SELECT: '10005:0!' })!, /Mesa 25/, "Debian 12's own layer ignores `!`: the override is what pins");
 });
+
+test('regression: a command the GPU rejects (a tensor past the 128 MiB binding limit) gave a silently wrong sum; now the read throws WebGpuError and the backend goes on', { skip, timeout: 120_000 }, () => {
+  const run = (mode: string) => {
+    const child = spawnSync(process.execPath, [fileURLToPath(new URL('./support/webgpu-oversize.js', import.meta.url)), mode], { encoding: 'utf8', env: env({ MOLLIFIER_BACKEND: 'webgpu' }), timeout: 100_000 });
+    assert.equal(child.status, 0, child.stderr.slice(-2000));
+    return JSON.parse(child.stdout.trim().split('\n').pop()!) as { backend: string; expected: number; sum?: number; error?: string; after: number };
+  };
+  const unguarded = run('no-fixes');
+  assert.equal(unguarded.backend, 'webgpu');
+  assert.notEqual(unguarded.sum, unguarded.expected, 'upstream: the rejected command is skipped and the read returns whatever the buffer held');
+  const guarded = run('fixes');
+  assert.equal(guarded.sum, undefined);
+  assert.match(guarded.error!, /^WebGpuError: the GPU rejected \d+ command\(s\).*maximum storage buffer binding size/);
+  assert.equal(guarded.after, 1000, 'the next job on the same thread computes right');
+});

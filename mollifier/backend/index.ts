@@ -12,6 +12,7 @@ export {
 export { backendAvailability, type BackendAvailability } from './availability.js';
 export { probeWebGpu, type WebGpuProbe } from './webgpu.js';
 export { adapterLabel, isSoftwareAdapter, noAdapterReason, type WebGpuAdapterInfo } from './webgpu-adapter.js';
+export { installWebGpuErrorGuard, WebGpuError } from './webgpu-errors.js';
 export { installHigherOrderGradients, higherOrderGradientKernels, logSoftmax } from './higher-order-gradients.js';
 export { installWasmTransposeFreeMatMul, wasmMatMulIsTransposeFree, transposeFreeMatMul } from './wasm-matmul.js';
 export { peakTensorBytes } from './peak-memory.js';

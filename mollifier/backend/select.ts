@@ -7,6 +7,7 @@ import { logger } from '../log.js';
 import { installHigherOrderGradients } from './higher-order-gradients.js';
 import { installWasmTransposeFreeMatMul } from './wasm-matmul.js';
 import { adapterLabel, installWebGpuNavigator, probeWebGpu } from './webgpu.js';
+import { installWebGpuErrorGuard } from './webgpu-errors.js';
 
 export const backendNames = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
@@ -31,7 +32,7 @@ export interface BackendOptions {
   /** Force one rung; defaults to MOLLIFIER_BACKEND, then the ladder. */
   backend?: BackendName | undefined;
   /**
-   * Install the two tfjs fixes (higher-order gradients, wasm transpose-free matmul). Default true; false
+   * Install the tfjs fixes (higher-order gradients, wasm transpose-free matmul, webgpu error guard). Default true; false
    * exists so the regression tests can show the upstream bugs are still there.
    */
   fixes?: boolean;
@@ -122,6 +123,10 @@ async function choose(options: BackendOptions): Promise<BackendChoice> {
       // own console advice (the cpu backend's "install tfjs-node" banner would otherwise hit stdout users parse).
       tf.env().set('PROD', true);
       if (name === 'node-gpu' && !gpuVisible()) throw new Error('tfjs-node-gpu loaded but found no GPU');
+      if (name === 'webgpu' && options.fixes !== false) {
+        installWebGpuErrorGuard();
+        fixes.push('webgpu-error-guard');
+      }
       const choice: BackendChoice = { name, tfBackend: tf.getBackend(), device, skipped, fixes };
       if (options.log !== false) {
         const why = Object.entries(skipped).map(([n, r]) => `${n}: ${r}`).join('; ');
