@@ -13,11 +13,23 @@ import { registerBackendsCommand } from './commands/backends.js';
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
-const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError', 'SpecError', 'TransportError']);
+const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError', 'SpecError', 'TransportError', 'StoreError']);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`mollifier: ${message}\n`);
   process.exit(code);
+}
+
+/** "sweep needs a subcommand: run, table, status, cancel" for the deepest command group the arguments name. */
+function missingSubcommand(program: Command, argv: string[]): string {
+  let command = program;
+  for (const word of argv) {
+    const next = command.commands.find((c) => c.name() === word);
+    if (!next) break;
+    command = next;
+  }
+  const names = command.commands.map((c) => c.name());
+  return `${command === program ? 'mollifier' : command.name()} needs a subcommand: ${names.join(', ')} (mollifier ${command === program ? '' : `${command.name()} `}--help)`;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -42,6 +54,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) process.exit(0);
+      // A command group named without a subcommand ("mollifier sweep"): commander's help goes nowhere here.
+      if (error.code === 'commander.help') fail(missingSubcommand(program, argv), 2);
       fail(error.message.replace(/^error: /, ''), 2);
     }
     if (error instanceof Error && inputErrorNames.has(error.name)) fail(error.message, 2);

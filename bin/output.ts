@@ -1,7 +1,28 @@
 // Output files appear whole or not at all: each is written to a temporary sibling and renamed into place
 // once every file of the set is complete.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from './usage-error.js';
+
+/**
+ * Checked before any work: an output path must be a file that can be written, not an existing directory or
+ * device, under a folder that exists or can be made. (Finding out after an hour of training is too late.)
+ */
+export function checkOutputPath(path: string, option = '--out'): void {
+  if (existsSync(path)) {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new UsageError(`${option} ${path}: is a directory; give a file name`);
+    if (!stat.isFile()) throw new UsageError(`${option} ${path}: is not a regular file`);
+  }
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${option} ${path}: ${dir} is a file, not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${option} ${path}: ${dir} is not writable`);
+  }
+}
 
 export function writeFilesAtomically(files: Array<{ path: string; text: string }>): void {
   const staged: Array<{ temporary: string; path: string }> = [];

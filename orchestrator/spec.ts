@@ -133,7 +133,13 @@ export function parseSpec(text: string, file = 'spec'): SweepSpec {
     );
   }
   const at = (path: Array<string | number>, message: string): SpecProblem => ({ path: formatPath(path), message, ...positionOf(doc, counter, path) });
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // yaml refuses alias expansion past its alias-count limit (a "billion laughs" file): one line, not a crash.
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new SpecError(file, [{ path: '', message: `cannot expand the YAML: ${(error as Error).message.split('\n')[0]}` }]);
+  }
   if (!isMap(doc.contents)) throw new SpecError(file, [at([], 'a spec is a mapping with name, seeds, base and matrix')]);
   const parsed = specSchema.safeParse(raw);
   if (!parsed.success) throw new SpecError(file, parsed.error.issues.map((i) => at(i.path as Array<string | number>, i.message)));

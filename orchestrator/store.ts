@@ -3,6 +3,9 @@
 import Database from 'better-sqlite3';
 import type { FailureMessage, JobOptions, JobStatus, ResultMessage } from '../protocol/index.js';
 import type { PlannedSweepJob } from './spec.js';
+import { checkStorePath, StoreError } from './store-file.js';
+
+export { StoreError } from './store-file.js';
 
 export interface JobRow {
   sweep: string;
@@ -68,16 +71,46 @@ const toRow = (raw: RawRow): JobRow => {
   return { ...rest, group: grp, index: idx, options: JSON.parse(options) as JobOptions, metrics: metrics ? (JSON.parse(metrics) as JobRow['metrics']) : null };
 };
 
+const storeTables = { sweeps: ['name', 'spec', 'created_at', 'updated_at'], jobs: ['sweep', 'id', 'grp', 'idx', 'options', 'status'] } as const;
+
+/** A database holding other tables, or our tables with other columns, is not ours to write into. */
+function checkSchema(db: Database.Database, path: string): void {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((t) => t.name);
+  if (tables.length === 0) return;
+  const foreign = tables.filter((t) => !(t in storeTables));
+  if (foreign.length) throw new StoreError(`--store ${path}: a SQLite database of another program (tables ${foreign.slice(0, 5).join(', ')}), not a sweep store`);
+  for (const [table, columns] of Object.entries(storeTables)) {
+    if (!tables.includes(table)) continue;
+    const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+    const missing = columns.filter((c) => !have.has(c));
+    if (missing.length) throw new StoreError(`--store ${path}: table ${table} lacks ${missing.join(', ')}: another schema, not this version's store`);
+  }
+}
+
 export class ResultStore {
   private readonly db: Database.Database;
 
-  constructor(readonly path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a committed result survives a power cut too, not only a crash of this process.
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(schema);
+  /** Opens (or, with `create`, makes) a store; a file that is not one is a StoreError naming why (store-file.ts). */
+  constructor(readonly path: string, options: { create?: boolean } = {}) {
+    checkStorePath(path, options.create ?? true);
+    try {
+      this.db = new Database(path, { fileMustExist: !(options.create ?? true) });
+    } catch (error) {
+      throw new StoreError(`--store ${path}: ${(error as Error).message}`);
+    }
+    try {
+      this.db.pragma('journal_mode = WAL');
+      // FULL: a committed result survives a power cut too, not only a crash of this process.
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      checkSchema(this.db, path);
+      this.db.exec(schema);
+    } catch (error) {
+      this.db.close();
+      if (error instanceof StoreError) throw error;
+      // A truncated or damaged file shows here, at its first read.
+      throw new StoreError(`--store ${path}: ${(error as Error).message}`);
+    }
   }
 
   /** Adds the sweep's jobs that are not in the store yet; returns how many were new. */

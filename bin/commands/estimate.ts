@@ -9,7 +9,7 @@ import { boundaryModes } from '../../mollifier/layer/index.js';
 import { chromatinDefaults } from '../../mollifier/pdes/residuals.js';
 import { parseChoice, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
-import { writeFilesAtomically } from '../output.js';
+import { checkOutputPath, writeFilesAtomically } from '../output.js';
 import { initBackend } from '../../mollifier/backend/index.js';
 
 interface EstimateCliOptions {
@@ -75,6 +75,8 @@ export function registerEstimateCommand(program: Command): void {
       if (fromFiles && (!options.phiN || !options.phiD)) throw new UsageError('--phi-n and --phi-d go together');
       if (options.truth && !fromFiles) throw new UsageError('--truth goes with --phi-n/--phi-d; a --data directory carries its own truth');
       if (extname(options.out) !== '.json') throw new UsageError(`--out ${options.out}: the summary file must end in .json`);
+      checkOutputPath(options.out);
+      checkOutputPath(`${options.out.slice(0, -'.json'.length)}.csv`);
       const instance = options.data ? readInstance(options.data) : comsolInstance(options);
       await initBackend();
       if (instance.problem !== problem) throw new UsageError(`${options.data} holds a ${instance.problem} instance, not ${problem}`);

@@ -33,9 +33,7 @@ interface RunOptions extends NatsCliOptions {
 const defaultStore = (name: string) => join('results', `${name}.sqlite`);
 
 function openStore(path: string, mustExist: boolean): ResultStore {
-  if (mustExist && !existsSync(path)) throw new UsageError(`--store ${path}: no such file`);
-  mkdirSync(dirname(path), { recursive: true });
-  return new ResultStore(path);
+  return new ResultStore(path, { create: !mustExist });
 }
 
 function progressView(): { update: (u: SweepUpdate) => void; stop: () => void } {

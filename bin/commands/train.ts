@@ -11,7 +11,7 @@ import { boundaryModes, type BoundaryMode } from '../../mollifier/layer/index.js
 import { logger } from '../../mollifier/log.js';
 import { parseBand, parseChoice, parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
-import { writeFilesAtomically } from '../output.js';
+import { checkOutputPath, writeFilesAtomically } from '../output.js';
 
 interface TrainCliOptions {
   pde: ProblemName;
@@ -95,6 +95,7 @@ export function registerTrainCommand(program: Command): void {
     .requiredOption('--out <result.json>', 'result file')
     .action(async (options: TrainCliOptions) => {
       if (extname(options.out) !== '.json') throw new UsageError(`--out ${options.out}: the result file must end in .json`);
+      checkOutputPath(options.out);
       const config: JobConfig = {
         pde: options.pde,
         model: options.model,
