@@ -91,3 +91,13 @@ test('a command group without its subcommand says which ones exist (it printed "
   oneLine(run('sweep'), /^mollifier: sweep needs a subcommand: .*run.*status/);
   oneLine(run('bench'), /^mollifier: bench needs a subcommand: .*derivatives/);
 });
+
+test('credentials: a password in the NATS URL is never printed, and --nats-pass alone needs a user', () => {
+  const unreachable = run('sweep', 'run', spec, '--store', join(work, 'n.sqlite'), '--nats', 'nats://alice:hunter2@127.0.0.1:1', '--no-table');
+  oneLine(unreachable, /^mollifier: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /);
+  assert.ok(!unreachable.stderr.includes('hunter2'), unreachable.stderr);
+  oneLine(run('sweep', 'run', spec, '--store', join(work, 'n.sqlite'), '--nats', 'nats://127.0.0.1:1', '--nats-pass', 'hunter2'), /--nats-pass needs --nats-user/);
+  const both = run('sweep', 'run', spec, '--store', join(work, 'n.sqlite'), '--nats', 'nats://alice:hunter2@127.0.0.1:1', '--nats-user', 'bob');
+  oneLine(both, /give the credentials once/);
+  assert.ok(!both.stderr.includes('hunter2'));
+});

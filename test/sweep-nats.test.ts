@@ -1,7 +1,7 @@
 // Sweeps over a real nats-server (started here on a free loopback port): crash and restart behaviour.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,6 +173,34 @@ test('credentials pass through: user/password accepted, a wrong password is one 
     const errors = bad.lines.filter((l) => l.startsWith('mollifier:'));
     assert.equal(errors.length, 1, bad.lines.join('\n'));
     assert.match(errors[0]!, /cannot connect to NATS at .*: .*(Authorization|authorization)/);
+    w.kill();
+    await w.exited;
+  }, ['--user', 'sweeper', '--pass', 's3cret']));
+
+test('credentials in the URL are used and never printed; GPU lane processes get them by environment, not on their command line (ps)', { skip, timeout: 60_000 }, () =>
+  withServer(async () => {
+    const port = new URL(server.url).port;
+    const inUrl = `nats://sweeper:s3cret@127.0.0.1:${port}`;
+    const w = new CliProcess(cli, ['worker', '--nats', server.url, '--nats-user', 'sweeper', '--nats-pass', 's3cret', '--gpus', '0', '--host', 'gpunode']);
+    await w.waitForLine(/gpu0×1/);
+    const lanes = readFileSync(`/proc/${w.pid}/task/${w.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    assert.equal(lanes.length, 1, 'one lane process');
+    for (const pid of lanes) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(argv.includes('--lane-gpu'), argv.join(' '));
+      assert.ok(!argv.some((a) => a.includes('s3cret')), `the password is on a lane's command line: ${argv.join(' ')}`);
+      assert.ok(!argv.includes('--nats-pass'));
+    }
+    const store = join(dir, 'url-auth.sqlite');
+    const ok = new CliProcess(cli, ['sweep', 'run', spec('urlauth', 2, 50), '--nats', inUrl, '--store', store, '--no-table']);
+    assert.equal(await ok.exited, 0, ok.lines.slice(-3).join('\n'));
+    assert.ok(!ok.lines.some((l) => l.includes('s3cret')), 'the password in a log line');
+    const bad = new CliProcess(cli, ['sweep', 'run', spec('urlauth', 2, 50), '--nats', `nats://sweeper:wr0ng@127.0.0.1:${port}`, '--store', store]);
+    assert.equal(await bad.exited, 2);
+    const errors = bad.lines.filter((l) => l.startsWith('mollifier:'));
+    assert.equal(errors.length, 1, bad.lines.join('\n'));
+    assert.match(errors[0]!, new RegExp(`cannot connect to NATS at nats://127\\.0\\.0\\.1:${port}: `));
+    assert.ok(!bad.lines.some((l) => l.includes('wr0ng')), `the password printed: ${bad.lines.join('\n')}`);
     w.kill();
     await w.exited;
   }, ['--user', 'sweeper', '--pass', 's3cret']));

@@ -64,7 +64,13 @@ async function runLanes(options: WorkerCliOptions, lanes: Array<{ name: string; 
 function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<void> {
   const log = logger().child({ role: 'worker-supervisor' });
   const entry = fileURLToPath(new URL('../main.js', import.meta.url));
-  const passThrough = process.argv.slice(2).filter((_, i, all) => !['--gpus'].includes(all[i]!) && !['--gpus'].includes(all[i - 1]!));
+  // Secrets reach the lane processes through their environment, never their command line (visible in ps).
+  const nats = natsOptionsOf(options);
+  const secrets: Record<string, string> = {
+    ...(nats.user !== undefined ? { MOLLIFIER_NATS_USER: nats.user, MOLLIFIER_NATS_PASS: nats.pass ?? '' } : {}),
+    ...(nats.token !== undefined ? { MOLLIFIER_NATS_TOKEN: nats.token } : {}),
+  };
+  const passThrough = laneArguments(process.argv.slice(2), nats.servers);
   const children = new Map<number, ChildProcess>();
   let stopping = false;
   const addresses = gpuPciAddresses(process.env.MOLLIFIER_SYSFS_PCI ?? '/sys/bus/pci/devices');
@@ -84,7 +90,7 @@ function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<v
       const child = spawn(process.execPath, [entry, ...passThrough, '--lane-gpu', String(gpu)], {
         stdio: 'inherit',
         // Before TensorFlow or Dawn loads in the child: the only way to pin a process to a GPU (PLATFORM.md).
-        env: { ...process.env, ...pinning.get(gpu)!.env },
+        env: { ...process.env, ...secrets, ...pinning.get(gpu)!.env },
       });
       children.set(gpu, child);
       child.on('exit', (code, signal) => {
@@ -107,6 +113,29 @@ function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<v
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/**
+ * The supervisor's arguments for a lane process: without --gpus, without the user, password and token (sent by
+ * environment), and with the server list free of any user:password@.
+ */
+export function laneArguments(argv: readonly string[], servers: string): string[] {
+  const dropped = new Set(['--gpus', '--nats-user', '--nats-pass', '--nats-token']);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i]!.split(/=(.*)/s) as [string, string | undefined];
+    if (dropped.has(name)) {
+      if (inline === undefined) i++;
+      continue;
+    }
+    if (name === '--nats') {
+      if (inline === undefined) i++;
+      out.push('--nats', servers);
+      continue;
+    }
+    out.push(argv[i]!);
+  }
+  return out;
 }
 
 /** The device-select plan for webgpu lanes; an override layer gets its manifest written to the user's cache. */

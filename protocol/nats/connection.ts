@@ -64,7 +64,9 @@ export async function connectNats(settings: NatsSettings): Promise<NatsConnectio
     ]);
   } catch (error) {
     const reason = (error as Error).message || String(error);
-    throw new TransportError(`cannot connect to NATS at ${settings.servers}: ${reason}`);
+    // Never the password: a URL with user:pass@ is cut before it reaches here, and the reason is cut again.
+    const safe = (text: string) => text.replace(/\/\/[^/@\s,]*@/g, '//').split(settings.pass || '\u0000').join('***');
+    throw new TransportError(`cannot connect to NATS at ${safe(settings.servers)}: ${safe(reason)}`);
   } finally {
     clearTimeout(timer);
   }
