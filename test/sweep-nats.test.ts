@@ -1,7 +1,7 @@
 // Sweeps over a real nats-server (started here on a free loopback port): crash and restart behaviour.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,6 +204,32 @@ test('credentials in the URL are used and never printed; GPU lane processes get 
     w.kill();
     await w.exited;
   }, ['--user', 'sweeper', '--pass', 's3cret']));
+
+test('a job may read only under the worker\'s data roots: /etc/passwd, ../ and a symlink out are refused, and no file content reaches a reason', { skip, timeout: 90_000 }, () =>
+  withServer(async () => {
+    const root = join(dir, 'data-root');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'secret.csv'), 'TOPSECRET-7f3a,x,y\n1,2,3\n');
+    symlinkSync('/etc/passwd', join(root, 'link.csv'));
+    const w = new CliProcess(cli, ['worker', '--nats', server.url, '--cpus', '1', '--host', 'w1', '--data-root', root]);
+    await w.waitForLine(/pulling from/);
+    const path = join(dir, 'files.yaml');
+    const fields = ['/etc/passwd', join(root, '..', '..', 'etc-passwd-via-dotdot.csv'), join(root, 'link.csv'), join(root, 'secret.csv')];
+    writeFileSync(path, `name: files\nseeds: 1\nbase: {pde: heat, epochs: 2}\nmatrix:\n  param-field: [${fields.map((f) => JSON.stringify(f)).join(', ')}]\n`);
+    const store = join(dir, 'files.sqlite');
+    const run = orchestrator(path, store);
+    assert.equal(await run.exited, 0, run.lines.slice(-5).join('\n'));
+    w.kill();
+    await w.exited;
+    const rows = storeRows(store);
+    const reasonOf = (field: string) => rows.find((r) => (r.options as { 'param-field'?: string })['param-field'] === field)!.reason!;
+    assert.match(reasonOf('/etc/passwd'), /^param-field \/etc\/passwd: outside the folders this worker may read/);
+    assert.match(reasonOf(fields[1]!), /no such file|outside the folders/);
+    assert.match(reasonOf(fields[2]!), /link\.csv: outside the folders this worker may read/);
+    assert.match(reasonOf(fields[3]!), /secret\.csv: could not be read as the job expects/);
+    const everything = [...rows.map((r) => JSON.stringify(r)), ...run.lines].join('\n');
+    assert.ok(!/root:x:0|TOPSECRET/.test(everything), 'file contents reached the store or the orchestrator');
+  }));
 
 test('regression: a worker beats at the ack_wait in force, not its own --ack-wait (no redelivery of a running job)', { skip, timeout: 60_000 }, () =>
   withServer(async () => {

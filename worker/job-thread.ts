@@ -3,10 +3,13 @@
 // no-op lane never pays for it and a load failure is a failed job, not a thread that respawns in a loop.
 import type { MessagePort } from 'node:worker_threads';
 import type { JobOptions } from '../protocol/index.js';
+import { publicReadError, refusedFile } from './data-roots.js';
 
 export interface ThreadTask {
   options: JobOptions;
   port: MessagePort;
+  /** Resolved folders the job's file options must lie in (data-roots.ts). */
+  dataRoots: string[];
 }
 
 export interface ThreadProgress {
@@ -40,7 +43,9 @@ async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: Mes
   return { status: 'completed', metrics: { duration_ms: performance.now() - started, seed: options.seed } };
 }
 
-async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: MessagePort): Promise<ThreadOutcome> {
+async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: MessagePort, dataRoots: string[]): Promise<ThreadOutcome> {
+  const refused = refusedFile(options, dataRoots);
+  if (refused) return { status: 'failed', reason: refused, metrics: null };
   const [{ runJob }, { jobConfigOf, flattenMetrics }] = await Promise.all([import('../mollifier/training/job.js'), import('./job-config.js')]);
   const result = await runJob(jobConfigOf(options), {
     onProgress: (p) => port.postMessage({ epoch: p.epoch, epochs: p.epochs, loss: p.loss, lossData: p.lossData, lossPde: p.lossPde, rate: p.rate } satisfies ThreadProgress),
@@ -54,10 +59,16 @@ async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: M
 
 export default async function runTask(task: ThreadTask): Promise<ThreadOutcome> {
   try {
-    return task.options.kind === 'noop' ? await runNoop(task.options, task.port) : await runTrain(task.options, task.port);
+    return task.options.kind === 'noop' ? await runNoop(task.options, task.port) : await runTrain(task.options, task.port, task.dataRoots);
   } catch (error) {
     // Bad options (the science library's checks), out of memory in the backend, any error of the job itself.
     const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+    // An error naming one of the job's files may quote it: published by option and path only.
+    const hidden = publicReadError(task.options, message);
+    if (hidden) {
+      process.stderr.write(`${JSON.stringify({ level: 40, msg: `job file error (not published): ${message.split('\n')[0]}` })}\n`);
+      return { status: 'failed', reason: hidden, metrics: null };
+    }
     return { status: 'failed', reason: message.split('\n')[0]!.slice(0, 500), metrics: null };
   } finally {
     task.port.close();

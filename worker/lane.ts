@@ -3,7 +3,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { JobOptions } from '../protocol/index.js';
-import type { ThreadOutcome, ThreadProgress } from './job-thread.js';
+import type { ThreadOutcome, ThreadProgress, ThreadTask } from './job-thread.js';
+import { resolveDataRoots } from './data-roots.js';
 
 export interface LaneOptions {
   /** e.g. "cpu0" or "gpu3". */
@@ -14,6 +15,8 @@ export interface LaneOptions {
   slots: number;
   /** Extra environment for the threads (the lane's process already has CUDA_VISIBLE_DEVICES). */
   env?: Record<string, string>;
+  /** Folders a job's file options may point into (default: the working folder); see data-roots.ts. */
+  dataRoots?: string[];
 }
 
 export class Lane {
@@ -21,11 +24,13 @@ export class Lane {
   readonly device: string;
   readonly slots: number;
   private readonly pool: Piscina;
+  private readonly dataRoots: string[];
 
   constructor(options: LaneOptions) {
     this.name = options.name;
     this.device = options.device;
     this.slots = options.slots;
+    this.dataRoots = resolveDataRoots(options.dataRoots ?? [process.cwd()]);
     this.pool = new Piscina({
       filename: new URL('./job-thread.js', import.meta.url).href,
       minThreads: 0,
@@ -48,7 +53,7 @@ export class Lane {
     const signals = [timeout, limits.stop].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
-      return (await this.pool.run({ options, port: port2 }, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
+      return (await this.pool.run({ options, port: port2, dataRoots: this.dataRoots } satisfies ThreadTask, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
     } catch (error) {
       if (limits.stop?.aborted) return { status: 'failed', reason: String(limits.stop.reason), metrics: null };
       if (timeout?.aborted) return { status: 'failed', reason: `timed out after ${formatSeconds(limits.timeoutMs! / 1000)} (the sweep's timeout-minutes)`, metrics: null };
