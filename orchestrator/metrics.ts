@@ -99,8 +99,34 @@ export class SweepMetrics {
     this.ended.inc({ sweep, status: 'failed' });
   }
 
+  /** Lanes with series, by label key, with the time of their last heartbeat (ms). */
+  private readonly lanes = new Map<string, { labels: Record<(typeof laneLabels)[number], string>; seen: number }>();
+
+  /**
+   * Lane series live while their lane beats: a lane silent for `laneExpiryMs` loses its series, and past
+   * `maxLanes` lanes the longest-silent one goes first, so no stream of heartbeats (a big cluster's churn, or
+   * forged ones) can grow /metrics without bound.
+   */
+  private expireLanes(now: number): void {
+    for (const [key, lane] of this.lanes) {
+      // Oldest first: once one is fresh and the count is within bounds, so are all after it.
+      if (now - lane.seen <= SweepMetrics.laneExpiryMs && this.lanes.size <= SweepMetrics.maxLanes) break;
+      for (const metric of [this.laneRunning, this.laneSlots, this.laneSeen, this.heartbeats, this.workerRss, this.workerHeap]) metric.remove(lane.labels);
+      this.lanes.delete(key);
+    }
+  }
+
+  static laneExpiryMs = 10 * 60_000;
+  static maxLanes = 4096;
+
   heartbeat(heartbeat: HeartbeatMessage): void {
     const labels = { host: heartbeat.host, lane: heartbeat.lane, device: heartbeat.device };
+    const key = JSON.stringify(labels);
+    const now = Date.now();
+    // Map order is insertion order: re-inserting keeps the longest-silent lane first for expireLanes.
+    this.lanes.delete(key);
+    this.lanes.set(key, { labels, seen: now });
+    this.expireLanes(now);
     this.laneRunning.set(labels, heartbeat.running.length);
     this.laneSlots.set(labels, heartbeat.slots);
     this.laneSeen.set(labels, Date.parse(heartbeat.at) / 1000);

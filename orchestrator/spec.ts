@@ -145,6 +145,19 @@ export function parseSpec(text: string, file = 'spec'): SweepSpec {
   if (!parsed.success) throw new SpecError(file, parsed.error.issues.map((i) => at(i.path as Array<string | number>, i.message)));
   const spec = parsed.data;
   const problems: SpecProblem[] = [];
+  // Job outcomes that crash a thread or SIGKILL a worker exist for tests of those paths (test builds set
+  // MOLLIFIER_TEST_JOBS=1); a spec elsewhere cannot ask for them, and workers refuse them too (worker/job-thread.ts).
+  if (process.env.MOLLIFIER_TEST_JOBS !== '1') {
+    const testOnly = (value: unknown) => value === 'crash' || value === 'kill-process';
+    const outcomes: Array<[Array<string | number>, unknown]> = [[['base', 'outcome'], (spec.base as Record<string, unknown>).outcome]];
+    const matrix = spec.matrix as Record<string, unknown>;
+    if (Array.isArray(matrix.outcome)) matrix.outcome.forEach((v, i) => outcomes.push([['matrix', 'outcome', i], v]));
+    for (const key of ['include', 'exclude'] as const) {
+      if (Array.isArray(matrix[key])) (matrix[key] as Array<Record<string, unknown>>).forEach((set, i) => outcomes.push([['matrix', key, i, 'outcome'], set?.outcome]));
+    }
+    for (const [path, value] of outcomes) if (testOnly(value)) problems.push(at(path, `outcome '${String(value)}' is for tests only (set MOLLIFIER_TEST_JOBS=1 where tests run)`));
+  }
+
   const { include = [], exclude = [], ...lists } = spec.matrix as { include?: OptionSet[]; exclude?: OptionSet[] } & Record<string, unknown[]>;
   const baseKind = spec.base.kind;
   for (const [key, value] of Object.entries(spec.base)) {

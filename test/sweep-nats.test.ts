@@ -231,6 +231,38 @@ test('a job may read only under the worker\'s data roots: /etc/passwd, ../ and a
     assert.ok(!/root:x:0|TOPSECRET/.test(everything), 'file contents reached the store or the orchestrator');
   }));
 
+test('regression: 1,000 garbage results, a result of another protocol version and garbage jobs block nothing: the sweep completes and the poison is gone', { skip, timeout: 120_000 }, () =>
+  withServer(async () => {
+    const w = worker('w1');
+    await w.waitForLine(/pulling from/);
+    const nc = await connect({ servers: server.url });
+    try {
+      const js = jetstream(nc);
+      const jsm = await jetstreamManager(nc);
+      const garbage = new TextEncoder().encode('{"not": "a result"}');
+      await Promise.all(Array.from({ length: 1000 }, (_, i) => js.publish('mollifier.results.poisoned', i % 2 ? garbage : new TextEncoder().encode(`junk ${i}`))));
+      const future = { v: 99, type: 'result', sweep: 'poisoned', job: '0123456789abcdef', status: 'completed', metrics: { param_corr: 0.9999 } };
+      await js.publish('mollifier.results.poisoned', new TextEncoder().encode(JSON.stringify(future)));
+      await Promise.all(Array.from({ length: 20 }, (_, i) => js.publish('mollifier.jobs.poisoned', new TextEncoder().encode(`not a job ${i}`))));
+      const store = join(dir, 'poisoned.sqlite');
+      const run = orchestrator(spec('poisoned', 5, 50), store);
+      assert.equal(await run.exited, 0, run.lines.slice(-5).join('\n'));
+      assert.deepEqual(storeRows(store).map((r) => r.status), Array(5).fill('done'));
+      assert.ok(storeRows(store).every((r) => r.host === 'w1'), 'no forged result of another version counted');
+      const consumer = await jsm.consumers.info('MOLLIFIER_RESULTS', 'mollifier-results-poisoned');
+      assert.equal(consumer.num_ack_pending, 0, 'no poison holds an ack slot');
+      assert.equal(consumer.config.max_deliver, 20, 'the results consumer has a max_deliver');
+      for (let i = 0; (await jsm.streams.info('MOLLIFIER_JOBS')).state.messages > 0; i++) {
+        assert.ok(i < 50, 'the garbage jobs left the work queue');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await nc.close();
+      w.kill();
+      await w.exited;
+    }
+  }));
+
 test('regression: a worker beats at the ack_wait in force, not its own --ack-wait (no redelivery of a running job)', { skip, timeout: 60_000 }, () =>
   withServer(async () => {
     const first = worker('creator'); // creates the consumer with ack_wait 2 s
@@ -253,7 +285,8 @@ test('max_deliver reached while the orchestrator is down: the job is recorded fa
   withServer(async () => {
     // Each of the first two workers takes the job and dies with it (SIGKILL of the whole process, as a node
     // going down). The server gives up on the job only when a live worker asks for more (the third).
-    const dying = (host: string) => new CliProcess(cli, ['worker', '--nats', server.url, '--cpus', '1', '--host', host, '--ack-wait', '2', '--max-deliver', '2']);
+    const testJobs = { MOLLIFIER_TEST_JOBS: '1' };
+    const dying = (host: string) => new CliProcess(cli, ['worker', '--nats', server.url, '--cpus', '1', '--host', host, '--ack-wait', '2', '--max-deliver', '2'], testJobs);
     const a = dying('wA');
     await a.waitForLine(/pulling from/);
     const b = dying('wB');
@@ -261,7 +294,7 @@ test('max_deliver reached while the orchestrator is down: the job is recorded fa
     const path = join(dir, 'giveup.yaml');
     writeFileSync(path, 'name: giveup\nseeds: 1\nbase: {kind: noop, duration-ms: 200, outcome: kill-process}\n');
     const store = join(dir, 'giveup.sqlite');
-    const first = orchestrator(path, store);
+    const first = new CliProcess(cli, ['sweep', 'run', path, '--nats', server.url, '--store', store, '--no-table'], testJobs);
     await Promise.race([a.waitForLine(/job [0-9a-f]{16} started/), b.waitForLine(/job [0-9a-f]{16} started/)]);
     first.kill('SIGKILL');
     await first.exited;
@@ -274,7 +307,7 @@ test('max_deliver reached while the orchestrator is down: the job is recorded fa
         assert.ok(i < 100, 'the server gave up on the job within 10 s of a live worker pulling');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const second = orchestrator(path, store);
+      const second = new CliProcess(cli, ['sweep', 'run', path, '--nats', server.url, '--store', store, '--no-table'], testJobs);
       assert.equal(await second.exited, 0, second.lines.slice(-5).join('\n'));
       const [row] = storeRows(store);
       assert.equal(row!.status, 'failed');

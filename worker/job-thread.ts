@@ -36,6 +36,11 @@ async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: Mes
     await sleep(options['duration-ms'] / steps);
     port.postMessage({ epoch: step, epochs: steps, loss: 1 / step, lossData: 1 / step, lossPde: 0, rate: step / Math.max(1e-3, (performance.now() - started) / 1000) } satisfies ThreadProgress);
   }
+  // Outcomes that end a thread or the whole worker exist for the tests of those paths only: a spec cannot ask a
+  // worker for them unless its operator started it with MOLLIFIER_TEST_JOBS=1.
+  if ((options.outcome === 'crash' || options.outcome === 'kill-process') && process.env.MOLLIFIER_TEST_JOBS !== '1') {
+    return { status: 'failed', reason: `outcome '${options.outcome}' is for tests only; this worker refuses it (MOLLIFIER_TEST_JOBS is not set)`, metrics: null };
+  }
   // A crash of the thread itself, as an out-of-memory abort would be: the lane must survive it.
   if (options.outcome === 'crash') process.exit(70);
   if (options.outcome === 'kill-process') process.kill(process.pid, 'SIGKILL');

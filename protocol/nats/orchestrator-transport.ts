@@ -13,6 +13,9 @@ import { subscribeDecoded } from './subscribe.js';
 import { connectNats, type NatsSettings } from './connection.js';
 import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
 
+/** Deliveries of one result or give-up to an orchestrator before the server stops offering it. */
+export const consumerMaxDeliver = 20;
+
 export interface NatsOrchestratorOptions {
   queue?: Partial<QueueSettings>;
   onInvalid?: InvalidMessageHandler;
@@ -71,6 +74,8 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
         deliver_policy: DeliverPolicy.All,
         ack_wait: 60_000_000_000,
         max_ack_pending: 1000,
+        // A message that cannot be settled (the store down, a bug) must not hold a slot for ever.
+        max_deliver: consumerMaxDeliver,
       });
     }
     return this.js.consumers.get(stream, name);
@@ -100,7 +105,8 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
         const decoded = decode('result', msg.data);
         if (!decoded.ok) {
           this.invalid(msg.subject, decoded.error);
-          msg.term(decoded.error.slice(0, 200));
+          // No reason: nats-server 2.9 does not understand term(reason) and would deliver the message again.
+          msg.term();
           return;
         }
         queue.push({ kind: 'result', delivery: deliveryOf(msg, decoded.value) });

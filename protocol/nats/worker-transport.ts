@@ -55,8 +55,9 @@ export class NatsWorkerTransport implements WorkerTransport {
         const decoded = decode('job', msg.data);
         if (!decoded.ok) {
           this.options.onInvalid?.(msg.subject, decoded.error);
-          // Garbage is never delivered again.
-          msg.term(decoded.error.slice(0, 200));
+          // Acked, which takes it out of the work queue (reported above); term(reason) is not understood by
+          // nats-server 2.9, and a termed message would stay in the queue's stream for good.
+          msg.ack();
           continue;
         }
         return deliveryOf(msg, decoded.value);
