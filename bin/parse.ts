@@ -1,5 +1,6 @@
 // Option parsers for commander: each turns a string into a typed value or throws a one-line error
 // that names the option and the bad value.
+import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 export function parseNumber(name: string): (value: string) => number {
@@ -41,3 +42,16 @@ export function parseBand(name: string): (value: string) => [number, number] {
     return parts as [number, number];
   };
 }
+
+/** `--data-root DIR`, repeatable: each an existing folder. The folders a job's file options may point into. */
+export function collectDataRoot(value: string, previous: string[]): string[] {
+  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InvalidArgumentError(`--data-root ${value}: no such folder`);
+  return [...previous, value];
+}
+
+/** The data roots given, or the working folder (worker/data-roots.ts). */
+export function dataRootsOf(given: readonly string[]): string[] {
+  return given.length ? [...given] : [process.cwd()];
+}
+
+export const dataRootHelp = 'a folder whose files jobs may read (param-field, data, phi-n, phi-d); repeatable; default: the working folder only';

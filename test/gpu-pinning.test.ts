@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiVersionAtLeast, driPrimeAddress, findDeviceSelectLayer, gpuPciAddresses, laneGpuPinning, planDeviceSelect } from '../worker/gpu-pinning.js';
 import { adapterLabel, isSoftwareAdapter, noAdapterReason } from '../mollifier/backend/webgpu-adapter.js';
+import { vulkanDriversDeclared } from '../mollifier/backend/webgpu.js';
 
 function fakeSysfs(devices: Array<[address: string, vendor: string, klass: string]>): string {
   const root = mkdtempSync(join(tmpdir(), 'mollifier-sysfs-'));
@@ -103,4 +104,12 @@ test('adapters: software ones are known as such, labels name driver and vendor, 
   ].join('\n');
   assert.equal(noAdapterReason(dawn), 'no WebGPU adapter: Vulkan shaderUniform*ArrayDynamicIndexing required.');
   assert.match(noAdapterReason(''), /no WebGPU adapter/);
+});
+
+test('a Vulkan driver is declared by VK_DRIVER_FILES or an ICD manifest where the loader looks', () => {
+  const home = mkdtempSync(join(tmpdir(), 'mollifier-icd-'));
+  assert.equal(vulkanDriversDeclared({ HOME: home, VK_DRIVER_FILES: '/x/icd.json' }), true);
+  mkdirSync(join(home, 'data', 'vulkan', 'icd.d'), { recursive: true });
+  writeFileSync(join(home, 'data', 'vulkan', 'icd.d', 'nvidia_icd.json'), '{}');
+  assert.equal(vulkanDriversDeclared({ HOME: home, XDG_DATA_HOME: join(home, 'data') }), true);
 });

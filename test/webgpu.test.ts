@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { softwareVulkanEnv, softwareVulkanIcd } from './support/software-vulkan.js';
 import { CliProcess, NatsServer, requireBinary } from './support/services.js';
 import { ResultStore } from '../orchestrator/store.js';
+import { answerMarker } from '../mollifier/backend/child-answer.js';
 import { planDeviceSelect, overrideManifestText, readDeviceSelectManifest } from '../worker/gpu-pinning.js';
 
 const cli = fileURLToPath(new URL('../../bin/mollifier', import.meta.url));
@@ -190,8 +191,8 @@ test('two Vulkan devices: the lane override puts Mesa 25\'s device-select layer 
       // The refused Mesa 22.3 device is enumerated last.
       env: { ...env(), VK_DRIVER_FILES: `${debianLavapipe}:${icd}`, ...extra },
     });
-    const line = run.stdout.split('\n').find((l) => l.startsWith('MOLLIFIER_WEBGPU_PROBE '))!;
-    return (JSON.parse(line.slice('MOLLIFIER_WEBGPU_PROBE '.length)) as { adapter?: { description: string } }).adapter?.description ?? null;
+    const line = run.stdout.split('\n').find((l) => l.startsWith(answerMarker))!;
+    return (JSON.parse(line.slice(answerMarker.length)) as { adapter?: { description: string } }).adapter?.description ?? null;
   };
   assert.match(probe({})!, /Mesa 25/, 'both devices: Dawn takes the one it accepts');
   assert.equal(probe({ ...plan.env, MESA_VK_DEVICE_SELECT: '10005:0!' }), null, 'the override layer left Dawn one device, the last match (the refused one)');

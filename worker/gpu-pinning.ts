@@ -8,6 +8,7 @@
 // and was not verified is in worker/README.md.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { vulkanManifestDirs } from '../mollifier/backend/webgpu.js';
 
 const nvidiaVendor = '0x10de';
 
@@ -131,16 +132,6 @@ export function overrideManifestText(manifestPath: string): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-// The loader's implicit-layer search path on Linux (Vulkan-Loader docs, LoaderLayerInterface.md).
-const implicitLayerDirs = (env: NodeJS.ProcessEnv) => [
-  join(env.XDG_CONFIG_HOME ?? join(env.HOME ?? '/root', '.config'), 'vulkan/implicit_layer.d'),
-  '/etc/xdg/vulkan/implicit_layer.d',
-  '/etc/vulkan/implicit_layer.d',
-  join(env.XDG_DATA_HOME ?? join(env.HOME ?? '/root', '.local/share'), 'vulkan/implicit_layer.d'),
-  '/usr/local/share/vulkan/implicit_layer.d',
-  '/usr/share/vulkan/implicit_layer.d',
-];
-
 /** A device-select layer manifest's api_version, or null when the file is not one. */
 export function readDeviceSelectManifest(path: string): DeviceSelectLayer {
   try {
@@ -154,7 +145,7 @@ export function readDeviceSelectManifest(path: string): DeviceSelectLayer {
 
 /** Mesa's device-select layer as the Vulkan loader would find it, so a lane can say when pinning cannot work. */
 export function findDeviceSelectLayer(env: NodeJS.ProcessEnv = process.env): DeviceSelectLayer {
-  for (const dir of implicitLayerDirs(env)) {
+  for (const dir of vulkanManifestDirs('implicit_layer.d', env)) {
     if (!existsSync(dir)) continue;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
       const layer = readDeviceSelectManifest(join(dir, file));

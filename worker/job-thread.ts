@@ -4,6 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { JobOptions } from '../protocol/index.js';
 import { publicReadError, refusedFile } from './data-roots.js';
+import { logger } from '../mollifier/log.js';
 
 export interface ThreadTask {
   options: JobOptions;
@@ -71,7 +72,7 @@ export default async function runTask(task: ThreadTask): Promise<ThreadOutcome> 
     // An error naming one of the job's files may quote it: published by option and path only.
     const hidden = publicReadError(task.options, message);
     if (hidden) {
-      process.stderr.write(`${JSON.stringify({ level: 40, msg: `job file error (not published): ${message.split('\n')[0]}` })}\n`);
+      logger().warn({ reason: hidden }, `job file error (kept in this log, not published): ${message.split('\n')[0]}`);
       return { status: 'failed', reason: hidden, metrics: null };
     }
     return { status: 'failed', reason: message.split('\n')[0]!.slice(0, 500), metrics: null };

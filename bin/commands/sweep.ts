@@ -1,7 +1,7 @@
 // `mollifier sweep run|table|status|cancel`: the orchestrator's commands. Without --nats, `run` composes the
 // embedded mode: an in-process transport and this process's own lanes (no server).
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
@@ -15,7 +15,7 @@ import { logger } from '../../mollifier/log.js';
 import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseChoice, parseInteger } from '../parse.js';
+import { collectDataRoot, dataRootHelp, dataRootsOf, parseChoice, parseInteger } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { registerSweepCancel } from './sweep-cancel.js';
@@ -82,7 +82,7 @@ export function registerSweepCommand(program: Command): void {
       .argument('<spec>', 'sweep spec (YAML)')
       .option('--store <file>', 'SQLite results store (default results/<name>.sqlite)')
       .option('--lanes <n>', 'embedded mode: job lanes in this process (default: CPU cores)', parseInteger('--lanes'))
-      .option('--data-root <dir>', 'embedded mode: a folder whose files jobs may read (param-field, data, phi-n, phi-d); repeatable; default: the working folder only', (value: string, previous: string[]) => [...previous, value], [] as string[])
+      .option('--data-root <dir>', `embedded mode: ${dataRootHelp}`, collectDataRoot, [] as string[])
       .option('--retry-failed', 'run the failed jobs again')
       .option('--no-table', 'do not print the statistics table at the end')
       .option('--metrics-port <port>', 'serve Prometheus metrics on this port (/metrics)', parseInteger('--metrics-port'))
@@ -93,7 +93,6 @@ export function registerSweepCommand(program: Command): void {
     if (options.lanes !== undefined && options.lanes < 1) throw new UsageError(`--lanes ${options.lanes} must be ≥ 1`);
     if (options.nats && options.lanes !== undefined) throw new UsageError('--lanes is for the embedded mode; with --nats, start workers with `mollifier worker`');
     if (options.nats && options.dataRoot.length) throw new UsageError('--data-root is for the embedded mode; with --nats, each worker\'s operator sets `mollifier worker --data-root`');
-    for (const root of options.dataRoot) if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--data-root ${root}: no such folder`);
     if (options.metricsPort !== undefined && !(options.metricsPort >= 0 && options.metricsPort < 65536)) throw new UsageError(`--metrics-port ${options.metricsPort} must be a port number`);
     if (options.linger < 0) throw new UsageError(`--linger ${options.linger} must be ≥ 0`);
     const store = openStore(options.store ?? defaultStore(spec.name), false);
@@ -123,7 +122,7 @@ export function registerSweepCommand(program: Command): void {
     } else {
       const broker = new InProcessBroker();
       const [{ WorkerNode }, { Lane }] = await Promise.all([import('../../worker/node.js'), import('../../worker/lane.js')]);
-      const dataRoots = options.dataRoot.length ? options.dataRoot : [process.cwd()];
+      const dataRoots = dataRootsOf(options.dataRoot);
       const lanes = Array.from({ length: options.lanes ?? availableParallelism() }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1, dataRoots }));
       const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 2000, log: logger().child({ role: 'worker' }) });
       const running = node.run();

@@ -3,12 +3,12 @@
 // of --jobs-per-gpu threads; this process supervises them and restarts one that dies.
 import { Option, type Command } from 'commander';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../../mollifier/log.js';
-import { parseInteger } from '../parse.js';
+import { collectDataRoot, dataRootHelp, dataRootsOf, parseInteger } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { findDeviceSelectLayer, gpuPciAddresses, laneGpuPinning, overrideManifestText, planDeviceSelect, readDeviceSelectManifest } from '../../worker/gpu-pinning.js';
@@ -38,8 +38,7 @@ export function parseDeviceList(text: string): number[] {
 }
 
 async function runLanes(options: WorkerCliOptions, specs: Array<{ name: string; device: string; slots: number }>): Promise<void> {
-  const dataRoots = options.dataRoot.length ? options.dataRoot : [process.cwd()];
-  const lanes = specs.map((l) => ({ ...l, dataRoots }));
+  const lanes = specs.map((l) => ({ ...l, dataRoots: dataRootsOf(options.dataRoot) }));
   const host = options.host ?? hostname();
   const log = logger().child({ role: 'worker', host });
   const [{ NatsWorkerTransport }, { WorkerNode }, { Lane }] = await Promise.all([import('../../protocol/nats/index.js'), import('../../worker/node.js'), import('../../worker/lane.js')]);
@@ -166,7 +165,7 @@ export function registerWorkerCommand(program: Command): void {
       .option('--host <name>', 'host name recorded with results (default: this machine\'s)')
       .option('--ack-wait <seconds>', 'a job not heard of for this long goes to another worker', parseInteger('--ack-wait'), 30)
       .option('--max-deliver <n>', 'deliveries of a job before the queue gives up on it', parseInteger('--max-deliver'), 3)
-      .option('--data-root <dir>', 'a folder whose files jobs may read (param-field, data, phi-n, phi-d); repeatable; default: the working folder only', (value: string, previous: string[]) => [...previous, value], [] as string[])
+      .option('--data-root <dir>', dataRootHelp, collectDataRoot, [] as string[])
       .addOption(new Option('--lane-gpu <index>', 'internal: run one GPU lane').argParser(parseInteger('--lane-gpu')).hideHelp()),
   ).action(async (options: WorkerCliOptions) => {
     if (!options.nats) throw new UsageError('worker needs --nats <url> (without a server, `mollifier sweep run` runs its own lanes)');
@@ -174,7 +173,6 @@ export function registerWorkerCommand(program: Command): void {
     if (options.jobsPerGpu < 1) throw new UsageError(`--jobs-per-gpu ${options.jobsPerGpu} must be ≥ 1`);
     if (options.ackWait < 1) throw new UsageError(`--ack-wait ${options.ackWait} must be ≥ 1`);
     if (options.maxDeliver < 1) throw new UsageError(`--max-deliver ${options.maxDeliver} must be ≥ 1`);
-    for (const root of options.dataRoot) if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--data-root ${root}: no such folder`);
     if (options.laneGpu !== undefined) {
       // The device as this process sees it: the supervisor set CUDA_VISIBLE_DEVICES before anything loaded.
       const visible = process.env.CUDA_VISIBLE_DEVICES;

@@ -1,9 +1,7 @@
 // Which rungs of the ladder work on this machine, for `mollifier backends`: each rung started in its own
 // child process exactly as MOLLIFIER_BACKEND would start it (rung-probe.ts).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { askChild } from './child-answer.js';
 import { backendNames, type BackendName } from './select.js';
-import { rungProbeMarker } from './webgpu-flags.js';
 
 export interface BackendAvailability {
   name: BackendName;
@@ -17,25 +15,16 @@ export interface BackendAvailability {
 
 const rungTimeoutMs = 60_000;
 
-function probeRung(name: BackendName): Promise<BackendAvailability> {
-  const script = fileURLToPath(new URL('./rung-probe.js', import.meta.url));
+async function probeRung(name: BackendName): Promise<BackendAvailability> {
   const env: NodeJS.ProcessEnv = { ...process.env, MOLLIFIER_LOG_LEVEL: 'silent' };
   delete env.MOLLIFIER_BACKEND;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [script, name], { timeout: rungTimeoutMs, maxBuffer: 1 << 20, env }, (error, stdout, stderr) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(rungProbeMarker));
-      if (!line) {
-        const why = error?.killed ? `did not start within ${rungTimeoutMs / 1000} s` : `its probe exited: ${(stderr.trim().split('\n').pop() ?? error?.message ?? '').slice(0, 200)}`;
-        resolve({ name, available: false, device: null, reason: why });
-        return;
-      }
-      const answer = JSON.parse(line.slice(rungProbeMarker.length)) as Omit<BackendAvailability, 'name'>;
-      if (answer.available && name === 'webgpu' && answer.device?.endsWith('[software]')) {
-        answer.reason = 'a software adapter: the ladder passes it by; MOLLIFIER_BACKEND=webgpu uses it';
-      }
-      resolve({ name, ...answer });
-    });
-  });
+  const asked = await askChild<Omit<BackendAvailability, 'name'>>('./rung-probe.js', [name], env, rungTimeoutMs);
+  if (!asked.ok) return { name, available: false, device: null, reason: `its probe failed: ${asked.why}` };
+  const found = asked.value;
+  if (found.available && name === 'webgpu' && found.device?.endsWith('[software]')) {
+    found.reason = 'a software adapter: the ladder passes it by; MOLLIFIER_BACKEND=webgpu uses it';
+  }
+  return { name, ...found };
 }
 
 /** Every rung, in ladder order. */

@@ -10,7 +10,7 @@ export {
   type BackendOptions,
 } from './select.js';
 export { backendAvailability, type BackendAvailability } from './availability.js';
-export { probeWebGpu, type WebGpuProbe } from './webgpu.js';
+export { probeWebGpu, vulkanDriversDeclared, vulkanManifestDirs, type WebGpuProbe } from './webgpu.js';
 export { adapterLabel, isSoftwareAdapter, noAdapterReason, type WebGpuAdapterInfo } from './webgpu-adapter.js';
 export { installWebGpuErrorGuard, WebGpuError } from './webgpu-errors.js';
 export { installHigherOrderGradients, higherOrderGradientKernels, logSoftmax } from './higher-order-gradients.js';

@@ -8,24 +8,43 @@ interface EngineState {
   numBytes: number;
 }
 
-export async function peakTensorBytes(run: () => void | Promise<void>): Promise<number> {
+/**
+ * Calls `listener` with every new value of the engine's live-tensor byte counter (before it is stored: a
+ * listener that throws refuses the allocation). Watchers nest; the returned function removes this one and
+ * puts back whatever was there before.
+ */
+export function watchTensorBytes(listener: (bytes: number) => void): () => void {
   const state = (tf.engine() as unknown as { state: EngineState }).state;
+  const previous = Object.getOwnPropertyDescriptor(state, 'numBytes')!;
+  const read = previous.get ? () => previous.get!.call(state) as number : () => bytes;
+  const write = previous.set ? (value: number) => previous.set!.call(state, value) : (value: number) => void (bytes = value);
   let bytes = state.numBytes;
-  let peak = bytes;
   Object.defineProperty(state, 'numBytes', {
     configurable: true,
     enumerable: true,
-    get: () => bytes,
+    get: read,
     set: (value: number) => {
-      bytes = value;
-      if (value > peak) peak = value;
+      listener(value);
+      write(value);
     },
+  });
+  return () => {
+    const current = state.numBytes;
+    Object.defineProperty(state, 'numBytes', previous);
+    // A plain data property takes back the count kept meanwhile.
+    if (!previous.get) state.numBytes = current;
+  };
+}
+
+export async function peakTensorBytes(run: () => void | Promise<void>): Promise<number> {
+  let peak = (tf.engine() as unknown as { state: EngineState }).state.numBytes;
+  const unwatch = watchTensorBytes((bytes) => {
+    if (bytes > peak) peak = bytes;
   });
   try {
     await run();
   } finally {
-    // Back to a plain data property holding the current count.
-    Object.defineProperty(state, 'numBytes', { configurable: true, enumerable: true, writable: true, value: bytes });
+    unwatch();
   }
   return peak;
 }

@@ -1,23 +1,22 @@
 // Run as a child process by availability.ts: starts one rung of the ladder (argv[2]) as MOLLIFIER_BACKEND
-// would, checks it computes, and prints the outcome as one marked JSON line. One process per rung, because
+// would, checks it computes, and answers with the outcome (child-answer.ts). One process per rung, because
 // tfjs-node and tfjs-node-gpu cannot both load in one process and a rung that crashes must not end the report.
 import { initBackend, type BackendName } from './select.js';
 import { tf } from './tf.js';
-import { rungProbeMarker } from './webgpu-flags.js';
+import { answer } from './child-answer.js';
 
 const name = process.argv[2] as BackendName;
-let answer: { available: boolean; device: string | null; reason: string | null };
+let outcome: { available: boolean; device: string | null; reason: string | null };
 try {
   const choice = await initBackend({ backend: name, log: false });
   const sum = tf.add(tf.scalar(1), tf.scalar(2));
   const value = (await sum.data())[0];
   sum.dispose();
-  answer = value === 3
+  outcome = value === 3
     ? { available: true, device: choice.device, reason: null }
     : { available: false, device: choice.device, reason: `1 + 2 gave ${value}` };
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  answer = { available: false, device: null, reason: message.replace(/^MOLLIFIER_BACKEND=\S+: /, '').split('\n')[0]! };
+  outcome = { available: false, device: null, reason: message.replace(/^MOLLIFIER_BACKEND=\S+: /, '').split('\n')[0]! };
 }
-process.stdout.write(`${rungProbeMarker}${JSON.stringify(answer)}\n`);
-process.exit(0);
+answer(outcome);

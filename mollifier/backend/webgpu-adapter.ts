@@ -14,6 +14,17 @@ export interface WebGpuAdapterInfo {
   software: boolean;
 }
 
+/** What Dawn's GPUAdapterInfo says, in our terms (the probe and the backend describe an adapter alike). */
+export function describeAdapter(info: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }): WebGpuAdapterInfo {
+  return {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+    software: isSoftwareAdapter(info),
+  };
+}
+
 /** One short string naming the adapter: what results and the backend log line record as the device. */
 export function adapterLabel(info: WebGpuAdapterInfo): string {
   // Device (the model), then the driver's description, then vendor and architecture where they add something.

@@ -2,9 +2,6 @@
 // MOLLIFIER_DAWN_FLAGS holds extra flags of Dawn's node bindings (create([...])), comma-separated, e.g.
 // "enable-dawn-features=allow_unsafe_apis" or "backend=vulkan"; see mollifier/backend/README.md.
 
-export const probeMarker = 'MOLLIFIER_WEBGPU_PROBE ';
-export const rungProbeMarker = 'MOLLIFIER_RUNG_PROBE ';
-
 export function dawnFlags(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env.MOLLIFIER_DAWN_FLAGS ?? '')
     .split(',')

@@ -1,10 +1,12 @@
 // The webgpu rung: TensorFlow.js's WebGPU backend on Dawn's node bindings (the `webgpu` package), which
 // reaches a GPU through Vulkan. Chosen by the ladder only when a hardware adapter exists; a software one
 // (lavapipe) only when MOLLIFIER_BACKEND=webgpu asks for it (select.ts).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { adapterLabel, isSoftwareAdapter, noAdapterReason, type WebGpuAdapterInfo } from './webgpu-adapter.js';
-import { dawnFlags, probeMarker } from './webgpu-flags.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { askChild } from './child-answer.js';
+import { adapterLabel, describeAdapter, noAdapterReason, type WebGpuAdapterInfo } from './webgpu-adapter.js';
+import { dawnFlags } from './webgpu-flags.js';
 
 export interface WebGpuProbe {
   adapter?: WebGpuAdapterInfo;
@@ -16,24 +18,41 @@ const probeTimeoutMs = 30_000;
 let probed: Promise<WebGpuProbe> | undefined;
 
 /**
+ * The folders where the Vulkan loader looks for manifests of one kind (`icd.d` drivers, `implicit_layer.d`
+ * layers), in its order on Linux (Vulkan-Loader's LoaderInterfaceArchitecture.md).
+ */
+export function vulkanManifestDirs(kind: 'icd.d' | 'implicit_layer.d', env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = env.HOME ?? homedir();
+  return [
+    join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'vulkan', kind),
+    `/etc/xdg/vulkan/${kind}`,
+    `/etc/vulkan/${kind}`,
+    join(env.XDG_DATA_HOME ?? join(home, '.local/share'), 'vulkan', kind),
+    `/usr/local/share/vulkan/${kind}`,
+    `/usr/share/vulkan/${kind}`,
+  ];
+}
+
+/**
+ * Whether any Vulkan driver is declared where the loader looks: without one there is nothing for Dawn to find,
+ * and the probe's child process is not worth starting on every thread of a CPU-only machine.
+ */
+export function vulkanDriversDeclared(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES || env.VK_ADD_DRIVER_FILES) return true;
+  return vulkanManifestDirs('icd.d', env).some((dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')));
+}
+
+/**
  * The adapter this process would get, asked of Dawn in a child process (webgpu-probe.ts says why). Once per
  * thread: the answer cannot change while the process's environment does not.
  */
 export function probeWebGpu(): Promise<WebGpuProbe> {
-  probed ??= new Promise((resolve) => {
-    const script = fileURLToPath(new URL('./webgpu-probe.js', import.meta.url));
-    execFile(process.execPath, [script], { timeout: probeTimeoutMs, maxBuffer: 1 << 20, env: process.env }, (error, stdout, stderr) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(probeMarker));
-      if (!line) {
-        const why = error?.killed ? `timed out after ${probeTimeoutMs / 1000} s` : (stderr.trim().split('\n').pop() ?? error?.message ?? 'no answer');
-        resolve({ reason: `the WebGPU probe failed: ${why}`.slice(0, 300) });
-        return;
-      }
-      const answer = JSON.parse(line.slice(probeMarker.length)) as { adapter?: WebGpuAdapterInfo; error?: string };
-      if (answer.adapter) resolve({ adapter: answer.adapter });
-      else resolve({ reason: answer.error ?? noAdapterReason(stderr) });
-    });
-  });
+  probed ??= (async (): Promise<WebGpuProbe> => {
+    if (!vulkanDriversDeclared()) return { reason: 'no Vulkan driver installed (no ICD file; see README: Backends and GPU nodes)' };
+    const asked = await askChild<{ adapter?: WebGpuAdapterInfo; error?: string }>('./webgpu-probe.js', [], process.env, probeTimeoutMs);
+    if (!asked.ok) return { reason: `the WebGPU probe failed: ${asked.why}` };
+    return asked.value.adapter ? { adapter: asked.value.adapter } : { reason: asked.value.error ?? noAdapterReason(asked.stderr) };
+  })();
   return probed;
 }
 
@@ -41,7 +60,7 @@ interface DawnGpu {
   requestAdapter(options?: object): Promise<DawnAdapter | null>;
 }
 interface DawnAdapter {
-  info: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  info: Parameters<typeof describeAdapter>[0];
 }
 
 /**
@@ -57,14 +76,7 @@ export async function installWebGpuNavigator(): Promise<WebGpuAdapterInfo> {
   const gpu = create(dawnFlags());
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('Dawn found no WebGPU adapter in this process');
-  const info = adapter.info;
-  const described: WebGpuAdapterInfo = {
-    vendor: info.vendor ?? '',
-    architecture: info.architecture ?? '',
-    device: info.device ?? '',
-    description: info.description ?? '',
-    software: isSoftwareAdapter(info),
-  };
+  const described = describeAdapter(adapter.info);
   let handedOut = false;
   const pinned = {
     // tfjs asks once; an adapter is spent once it made a device, so a second caller gets a fresh one.
