@@ -10,10 +10,11 @@ import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerDashboardsCommand } from './commands/dashboards.js';
 import { registerBackendsCommand } from './commands/backends.js';
+import { registerNatsConfigCommand } from './commands/nats-config.js';
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
-const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError', 'SpecError', 'TransportError', 'StoreError']);
+const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError', 'SpecError', 'TransportError', 'StoreError', 'SweepTakenError']);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`mollifier: ${message}\n`);
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<void> {
   registerWorkerCommand(program);
   registerDashboardsCommand(program);
   registerBackendsCommand(program);
+  registerNatsConfigCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -1,6 +1,7 @@
 // The results store: one SQLite file, one row per job. A result is committed here before its message is
 // acked, so a crash never loses a finished result; a redelivered result finds its job ended and changes nothing.
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import type { FailureMessage, JobOptions, JobStatus, ResultMessage } from '../protocol/index.js';
 import type { PlannedSweepJob } from './spec.js';
 import { checkStorePath, StoreError } from './store-file.js';
@@ -27,6 +28,12 @@ export interface JobRow {
   duration_s: number | null;
 }
 
+export interface SweepIdentity {
+  run: string;
+  secret: string;
+  epoch: number;
+}
+
 export const finishedStatuses: readonly JobStatus[] = ['done', 'failed', 'diverged'];
 
 const schema = `
@@ -34,7 +41,10 @@ CREATE TABLE IF NOT EXISTS sweeps (
   name TEXT PRIMARY KEY,
   spec TEXT,
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  run TEXT,
+  secret TEXT,
+  epoch INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS jobs (
   sweep TEXT NOT NULL,
@@ -54,6 +64,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_at TEXT,
   finished_at TEXT,
   duration_s REAL,
+  retired INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (sweep, id)
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (sweep, status);
@@ -70,6 +81,14 @@ const toRow = (raw: RawRow): JobRow => {
   const { grp, idx, options, metrics, ...rest } = raw;
   return { ...rest, group: grp, index: idx, options: JSON.parse(options) as JobOptions, metrics: metrics ? (JSON.parse(metrics) as JobRow['metrics']) : null };
 };
+
+/** Columns added after the first release of the store: an older store gets them on open. */
+const addedColumns = [
+  ['sweeps', 'run', 'TEXT'],
+  ['sweeps', 'secret', 'TEXT'],
+  ['sweeps', 'epoch', 'INTEGER NOT NULL DEFAULT 0'],
+  ['jobs', 'retired', 'INTEGER NOT NULL DEFAULT 0'],
+] as const;
 
 const storeTables = { sweeps: ['name', 'spec', 'created_at', 'updated_at'], jobs: ['sweep', 'id', 'grp', 'idx', 'options', 'status'] } as const;
 
@@ -105,6 +124,10 @@ export class ResultStore {
       this.db.pragma('busy_timeout = 5000');
       checkSchema(this.db, path);
       this.db.exec(schema);
+      for (const [table, column, type] of addedColumns) {
+        const have = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some((c) => c.name === column);
+        if (!have) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
     } catch (error) {
       this.db.close();
       if (error instanceof StoreError) throw error;
@@ -113,24 +136,58 @@ export class ResultStore {
     }
   }
 
-  /** Adds the sweep's jobs that are not in the store yet; returns how many were new. */
-  plan(sweep: string, jobs: readonly PlannedSweepJob[], spec?: string): number {
+  /**
+   * Adds the sweep's jobs that are not in the store yet. Jobs of an earlier version of the spec that this one no
+   * longer has are retired: kept (with their results) but neither run nor counted nor tabled; a spec that has
+   * them again brings them back.
+   */
+  plan(sweep: string, jobs: readonly PlannedSweepJob[], spec?: string): { added: number; retired: number } {
     const now = new Date().toISOString();
     const insert = this.db.prepare('INSERT OR IGNORE INTO jobs (sweep, id, grp, idx, options, status, queued_at) VALUES (?, ?, ?, ?, ?, \'queued\', ?)');
+    const keep = this.db.prepare('UPDATE jobs SET retired = 0, idx = ? WHERE sweep = ? AND id = ?');
     return this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO sweeps (name, spec, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at')
-        .run(sweep, spec ?? null, now, now);
+      this.ensureSweep(sweep, now);
+      this.db.prepare('UPDATE sweeps SET spec = ?, updated_at = ? WHERE name = ?').run(spec ?? null, now, sweep);
+      this.db.prepare('UPDATE jobs SET retired = 1 WHERE sweep = ?').run(sweep);
       let added = 0;
-      for (const job of jobs) added += insert.run(sweep, job.id, job.group, job.index, JSON.stringify(job.options), now).changes;
-      return added;
+      for (const job of jobs) {
+        added += insert.run(sweep, job.id, job.group, job.index, JSON.stringify(job.options), now).changes;
+        keep.run(job.index, sweep, job.id);
+      }
+      const retired = (this.db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE sweep = ? AND retired = 1').get(sweep) as { n: number }).n;
+      return { added, retired };
     })();
+  }
+
+  /**
+   * Who this store's sweep is on the bus: its run id (in every message id and subject, so another store's run of
+   * the same spec is a different run), the secret its job tickets are made with, and its epoch (bumped when this
+   * run takes the sweep over from another store's, whose queue it purged: its own messages must be sent anew).
+   */
+  identity(sweep: string): SweepIdentity {
+    this.ensureSweep(sweep, new Date().toISOString());
+    const row = this.db.prepare('SELECT run, secret, epoch FROM sweeps WHERE name = ?').get(sweep) as SweepIdentity | undefined;
+    if (!row?.run || !row.secret) throw new StoreError(`sweep ${sweep} is not planned in ${this.path}`);
+    return row;
+  }
+
+  /** The sweep's row, with a run id and secret (a store of the version before runs had ids gets them now). */
+  private ensureSweep(sweep: string, now: string): void {
+    const fresh = () => [randomBytes(8).toString('hex'), randomBytes(32).toString('hex')] as const;
+    this.db.prepare('INSERT OR IGNORE INTO sweeps (name, created_at, updated_at, run, secret) VALUES (?, ?, ?, ?, ?)').run(sweep, now, now, ...fresh());
+    this.db.prepare('UPDATE sweeps SET run = ?, secret = ? WHERE name = ? AND (run IS NULL OR secret IS NULL)').run(...fresh(), sweep);
+  }
+
+  /** A new epoch for the sweep's messages (after a takeover); returns it. */
+  nextEpoch(sweep: string): number {
+    this.db.prepare('UPDATE sweeps SET epoch = epoch + 1 WHERE name = ?').run(sweep);
+    return this.identity(sweep).epoch;
   }
 
   /** A worker started the job (progress seen): only a job that has not ended moves. */
   markRunning(sweep: string, id: string, where: { host: string; lane: string; device: string }, at: string): void {
     this.db
-      .prepare("UPDATE jobs SET status = 'running', host = ?, lane = ?, device = ?, started_at = COALESCE(started_at, ?) WHERE sweep = ? AND id = ? AND status IN ('queued', 'running')")
+      .prepare("UPDATE jobs SET status = 'running', host = ?, lane = ?, device = ?, started_at = COALESCE(started_at, ?) WHERE sweep = ? AND id = ? AND status IN ('queued', 'running') AND retired = 0")
       .run(where.host, where.lane, where.device, at, sweep, id);
   }
 
@@ -145,7 +202,7 @@ export class ResultStore {
       .prepare(
         `UPDATE jobs SET status = ?, reason = ?, metrics = ?, attempts = MAX(attempts, ?), host = ?, lane = ?, device = ?,
            started_at = ?, finished_at = ?, duration_s = ?
-         WHERE sweep = ? AND id = ? AND status IN ('queued', 'running') AND generation = ?`,
+         WHERE sweep = ? AND id = ? AND status IN ('queued', 'running') AND generation = ? AND retired = 0`,
       )
       .run(status, result.reason ?? null, result.metrics ? JSON.stringify(result.metrics) : null, result.attempt, result.host, result.lane, result.device, result.started_at, result.finished_at, duration, result.sweep, result.job, result.generation ?? 0).changes;
     return changes === 1;
@@ -162,29 +219,29 @@ export class ResultStore {
 
   /** Every job not ended yet is failed with the reason (a cancelled sweep); returns how many. */
   cancelUnfinished(sweep: string, reason: string, at: string): number {
-    return this.db.prepare("UPDATE jobs SET status = 'failed', reason = ?, finished_at = ? WHERE sweep = ? AND status IN ('queued', 'running')").run(reason, at, sweep).changes;
+    return this.db.prepare("UPDATE jobs SET status = 'failed', reason = ?, finished_at = ? WHERE sweep = ? AND status IN ('queued', 'running') AND retired = 0").run(reason, at, sweep).changes;
   }
 
   /** Failed jobs go back to the queue under a new generation (a new message id, so the queue takes it). */
   retryFailed(sweep: string): number {
-    return this.db.prepare("UPDATE jobs SET status = 'queued', reason = NULL, generation = generation + 1 WHERE sweep = ? AND status = 'failed'").run(sweep).changes;
+    return this.db.prepare("UPDATE jobs SET status = 'queued', reason = NULL, generation = generation + 1 WHERE sweep = ? AND status = 'failed' AND retired = 0").run(sweep).changes;
   }
 
   jobs(sweep?: string): JobRow[] {
     const rows = (sweep === undefined
-      ? this.db.prepare('SELECT * FROM jobs ORDER BY sweep, idx').all()
-      : this.db.prepare('SELECT * FROM jobs WHERE sweep = ? ORDER BY idx').all(sweep)) as RawRow[];
+      ? this.db.prepare('SELECT * FROM jobs WHERE retired = 0 ORDER BY sweep, idx').all()
+      : this.db.prepare('SELECT * FROM jobs WHERE sweep = ? AND retired = 0 ORDER BY idx').all(sweep)) as RawRow[];
     return rows.map(toRow);
   }
 
   unfinished(sweep: string): JobRow[] {
-    return (this.db.prepare("SELECT * FROM jobs WHERE sweep = ? AND status IN ('queued', 'running') ORDER BY idx").all(sweep) as RawRow[]).map(toRow);
+    return (this.db.prepare("SELECT * FROM jobs WHERE sweep = ? AND status IN ('queued', 'running') AND retired = 0 ORDER BY idx").all(sweep) as RawRow[]).map(toRow);
   }
 
   counts(sweep?: string): Record<JobStatus, number> & { total: number } {
     const rows = (sweep === undefined
-      ? this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()
-      : this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE sweep = ? GROUP BY status').all(sweep)) as Array<{ status: JobStatus; n: number }>;
+      ? this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE retired = 0 GROUP BY status').all()
+      : this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE sweep = ? AND retired = 0 GROUP BY status').all(sweep)) as Array<{ status: JobStatus; n: number }>;
     const counts = { queued: 0, running: 0, done: 0, failed: 0, diverged: 0, total: 0 };
     for (const { status, n } of rows) (counts[status] = n), (counts.total += n);
     return counts;

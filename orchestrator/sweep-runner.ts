@@ -1,14 +1,17 @@
 // Runs one sweep to its end: plans the jobs into the store, enqueues the unfinished ones, and records every
 // result (committed before it is acked) until no job is queued or running. Resuming is the same call.
-import type { FailureMessage, HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessage } from '../protocol/index.js';
+import { hostname } from 'node:os';
+import type { FailureMessage, HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessage, ResultMessage, SweepHolder } from '../protocol/index.js';
 import { protocolVersion } from '../protocol/index.js';
 import type { SweepSpec } from './spec.js';
 import type { ResultStore } from './store.js';
 import { configLabelsOf, type SweepMetrics } from './metrics.js';
+import { ticketMatches, ticketOf } from './tickets.js';
 
 export interface SweepLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
 }
 
 export interface SweepUpdate {
@@ -50,24 +53,58 @@ export interface SweepOutcome {
   /** Jobs that had already ended in the store (not run again). */
   skipped: number;
   duplicates: number;
+  /** Results refused: not of this run, or without the ticket of the job they name (never handed to a worker). */
+  refused: number;
+  /** Another orchestrator took the sweep while this one had lost contact with the server: this one stopped. */
+  lostTo: SweepHolder | null;
   counts: ReturnType<ResultStore['counts']>;
 }
 
 export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> {
   const { spec, store, transport, log } = options;
   const sweep = spec.name;
-  const added = store.plan(sweep, spec.jobs, options.specText);
+  // The sweep is taken before the store is touched: a refused rival (same store or another) changes nothing.
+  let { run, secret, epoch } = store.identity(sweep);
+  const holder: SweepHolder = { run, host: hostname(), pid: process.pid, store: store.path, since: new Date().toISOString() };
+  const lease = await transport.claim(sweep, holder, (held, waitMs) =>
+    log.warn({ holder: held }, `sweep ${sweep} is held by an orchestrator on ${held.host} (pid ${held.pid}) that has not renewed yet: waiting up to ${waitMs / 1000} s for its lease to lapse`),
+  );
+  try {
+    if (lease.tookOverFrom) {
+      epoch = store.nextEpoch(sweep);
+      const from = lease.tookOverFrom;
+      log.warn({ previous: from }, `sweep ${sweep} was last run from another store (${from.store} on ${from.host}): its queued jobs were dropped; this store's unfinished jobs are sent again`);
+    }
+    return await runHeld(options, { run, secret, epoch }, lease.lost);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function runHeld(options: RunSweepOptions, identity: { run: string; secret: string; epoch: number }, lost: Promise<SweepHolder>): Promise<SweepOutcome> {
+  const { spec, store, transport, log } = options;
+  const sweep = spec.name;
+  const { run, secret, epoch } = identity;
+  const { added, retired } = store.plan(sweep, spec.jobs, options.specText);
+  if (retired) log.warn({ jobs: retired }, `${retired} job${retired === 1 ? '' : 's'} of an earlier version of the spec ${retired === 1 ? 'is' : 'are'} not in it any more: not run, not counted, not tabled (kept in the store; a spec that has them again brings them back)`);
   if (options.retryFailed) {
     const again = store.retryFailed(sweep);
     if (again) log.info({ jobs: again }, `${again} failed jobs queued again`);
   }
   const unfinished = store.unfinished(sweep);
   const skipped = store.counts(sweep).total - unfinished.length;
-  log.info({ jobs: spec.jobs.length, new: added, unfinished: unfinished.length, skipped }, `sweep ${sweep}: ${spec.jobs.length} jobs, ${unfinished.length} to run, ${skipped} already ended`);
+  log.info({ jobs: spec.jobs.length, new: added, unfinished: unfinished.length, skipped, run }, `sweep ${sweep}: ${spec.jobs.length} jobs, ${unfinished.length} to run, ${skipped} already ended`);
+  /** Why a result cannot be real, or null: of another run, or without its job's ticket. */
+  const forged = (result: ResultMessage): string | null => {
+    if (result.run !== run) return `of run ${result.run}, not this store's ${run}`;
+    return ticketMatches(ticketOf(secret, sweep, run, result.job, result.generation ?? 0), result.ticket) ? null : 'its ticket is not the one its job was sent with';
+  };
 
   const started = Date.now();
   let ended = 0;
   let duplicates = 0;
+  let refused = 0;
+  let lostTo: SweepHolder | null = null;
   // Counts kept here, not queried per event: the store is written once per result and read at the ends.
   const counts = store.counts(sweep);
   const state = new Map(unfinished.map((job) => [job.id, job.status]));
@@ -142,16 +179,17 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     setTimeout(cancelDeadline, options.cancelGraceMs ?? 30_000).unref();
   });
 
-  const events = transport.events(sweep)[Symbol.asyncIterator]();
+  const events = transport.events(sweep, run)[Symbol.asyncIterator]();
+  const lostLease = lost.then((holder) => ({ lost: holder }) as const);
   let interrupted = false;
   try {
     for (const job of unfinished) {
       const message: JobMessage = {
-        v: protocolVersion, type: 'job', sweep, id: job.id, group: job.group, options: job.options, generation: job.generation,
+        v: protocolVersion, type: 'job', sweep, run, id: job.id, group: job.group, ticket: ticketOf(secret, sweep, run, job.id, job.generation), options: job.options, generation: job.generation,
         ...(spec.timeoutMinutes !== undefined ? { timeout_s: spec.timeoutMinutes * 60 } : {}),
         enqueued_at: new Date().toISOString(),
       };
-      await transport.enqueue(message, job.generation);
+      await transport.enqueue(message, epoch);
     }
     update();
     const aborted = new Promise<'aborted'>((resolve) => {
@@ -159,9 +197,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
       options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
     });
     while (remaining() > 0) {
-      const next = await Promise.race([events.next(), aborted, cancelGrace]);
+      const next = await Promise.race([events.next(), aborted, cancelGrace, lostLease]);
       if (next === 'aborted') {
         interrupted = true;
+        break;
+      }
+      if (typeof next === 'object' && 'lost' in next) {
+        lostTo = next.lost;
+        log.error({ holder: next.lost }, `sweep ${sweep} was taken over by an orchestrator on ${next.lost.host} (pid ${next.lost.pid}) while this one had lost contact with the server: stopping`);
         break;
       }
       if (next === 'cancel-grace') {
@@ -173,7 +216,11 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
       const event = next.value;
       if (event.kind === 'result') {
         const result = event.delivery.value;
-        if (store.recordResult(result)) {
+        const why = forged(result);
+        if (why) {
+          refused++;
+          log.warn({ job: result.job, host: result.host, lane: result.lane }, `refused a result for job ${result.job} from ${result.host}/${result.lane}: ${why}`);
+        } else if (store.recordResult(result)) {
           ended++;
           move(result.job, result.status === 'completed' ? 'done' : result.status);
           const jobOptions = optionsOf.get(result.job);
@@ -197,5 +244,5 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
     stopHeartbeat();
     stopCancel();
   }
-  return { interrupted, cancelled, ended, skipped, duplicates, counts: store.counts(sweep) };
+  return { interrupted, cancelled, ended, skipped, duplicates, refused, lostTo, counts: store.counts(sweep) };
 }

@@ -1,7 +1,7 @@
 // The embedded transport: the orchestrator and the lanes in one process, no server. Same contract as NATS:
-// explicit acks, redelivery of nak'ed jobs up to maxDeliver, one delivery per (sweep, job, generation).
+// explicit acks, redelivery of nak'ed jobs up to maxDeliver, one delivery per (sweep, run, epoch, job, generation).
 import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
-import type { Delivery, OrchestratorTransport, SweepEvent, WorkerTransport } from './transport.js';
+import { SweepTakenError, type Delivery, type OrchestratorTransport, type SweepEvent, type SweepHolder, type WorkerTransport } from './transport.js';
 import { protocolVersion } from './version.js';
 import { AsyncQueue } from './async-queue.js';
 
@@ -19,6 +19,7 @@ export class InProcessBroker {
   private readonly jobs = new AsyncQueue<QueuedJob>();
   private readonly sweepEvents = new Map<string, AsyncQueue<SweepEvent>>();
   private readonly seen = new Set<string>();
+  private readonly holders = new Map<string, SweepHolder>();
   private readonly progressHandlers = new Set<{ sweep: string; handler: (p: ProgressMessage) => void }>();
   private readonly heartbeatHandlers = new Set<(h: HeartbeatMessage) => void>();
   private readonly cancelHandlers = new Set<{ sweep?: string; handler: (c: CancelMessage) => void }>();
@@ -64,18 +65,24 @@ export class InProcessBroker {
       at: new Date().toISOString(),
     };
     const settled = async () => undefined;
-    this.eventsOf(queued.job.sweep).push({ kind: 'failure', delivery: { value: failure, attempt: 1, ack: settled, nak: settled, working: () => undefined } });
+    this.eventsOf(`${queued.job.sweep}.${queued.job.run}`).push({ kind: 'failure', delivery: { value: failure, attempt: 1, ack: settled, nak: settled, working: () => undefined } });
   }
 
   readonly orchestrator: OrchestratorTransport = {
     durable: false,
-    enqueue: async (job, generation = 0) => {
-      const key = `${job.sweep}.${job.id}.${generation}`;
+    claim: async (sweep, holder) => {
+      const held = this.holders.get(sweep);
+      if (held) throw new SweepTakenError(sweep, held);
+      this.holders.set(sweep, holder);
+      return { tookOverFrom: null, lost: new Promise<SweepHolder>(() => undefined), release: async () => void this.holders.delete(sweep) };
+    },
+    enqueue: async (job, epoch) => {
+      const key = `${job.sweep}.${job.run}.${epoch}.${job.id}.${job.generation ?? 0}`;
       if (this.seen.has(key)) return;
       this.seen.add(key);
       this.jobs.push({ job, attempt: 1 });
     },
-    events: (sweep) => this.eventsOf(sweep),
+    events: (sweep, run) => this.eventsOf(`${sweep}.${run}`),
     onProgress: (sweep, handler) => {
       const entry = { sweep, handler };
       this.progressHandlers.add(entry);
@@ -106,7 +113,7 @@ export class InProcessBroker {
     },
     publishResult: async (result: ResultMessage) => {
       const delivery: Delivery<ResultMessage> = { value: result, attempt: 1, ack: async () => undefined, nak: async () => undefined, working: () => undefined };
-      this.eventsOf(result.sweep).push({ kind: 'result', delivery });
+      this.eventsOf(`${result.sweep}.${result.run}`).push({ kind: 'result', delivery });
     },
     publishProgress: (progress) => {
       for (const { sweep, handler } of this.progressHandlers) if (sweep === progress.sweep) handler(progress);

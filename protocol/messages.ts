@@ -8,6 +8,10 @@ const header = { v: z.literal(protocolVersion) };
 const id = z.string().regex(/^[0-9a-f]{16}$/, 'a job or group id is 16 hex digits');
 const sweepName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a sweep name is 1-64 letters, digits, _ or -');
 const timestamp = z.string().datetime();
+/** A store's run of a sweep: another store's run of the same spec is another run (its own messages and results). */
+const run = z.string().regex(/^[0-9a-f]{16}$/, 'a run id is 16 hex digits');
+/** A job's ticket: only a worker that was handed the job knows it, and its result must carry it back. */
+const ticket = z.string().regex(/^[0-9a-f]{32}$/, 'a ticket is 32 hex digits');
 const where = { host: z.string().min(1), lane: z.string().min(1), device: z.string().min(1), pid: z.number().int() };
 
 /** One job to run: the orchestrator → any worker. */
@@ -15,8 +19,10 @@ export const jobMessageSchema = z.strictObject({
   ...header,
   type: z.literal('job'),
   sweep: sweepName,
+  run,
   id,
   group: id,
+  ticket,
   options: jobOptionsSchema,
   /** Bumped each time failed jobs are run again (`--retry-failed`); results carry it back (absent: 0). */
   generation: z.number().int().nonnegative().optional(),
@@ -32,9 +38,12 @@ export const resultMessageSchema = z.strictObject({
   ...header,
   type: z.literal('result'),
   sweep: sweepName,
+  run,
   job: id,
+  /** The job message's ticket, handed back: a result without the right one is refused. */
+  ticket,
   status: z.enum(['completed', 'diverged', 'failed']),
-  reason: z.string().optional(),
+  reason: z.string().max(4096).optional(),
   metrics: z.record(z.string(), metricValue).nullable(),
   /** The job message's generation: a result of an older generation is stale and not recorded (absent: 0). */
   generation: z.number().int().nonnegative().optional(),

@@ -3,7 +3,7 @@
 export const streams = {
   /** Work queue of jobs: one shared durable pull consumer, explicit ack. */
   jobs: 'MOLLIFIER_JOBS',
-  /** Results of every sweep (limits retention); the orchestrator of a sweep reads its own subject. */
+  /** Results of every sweep (limits retention); the orchestrator of a sweep's run reads that run's subjects. */
   results: 'MOLLIFIER_RESULTS',
   /**
    * The server's advisories of jobs the queue gave up on (max_deliver reached), kept so that an orchestrator
@@ -15,12 +15,21 @@ export const streams = {
 /** The workers' shared durable consumer on the jobs stream. */
 export const workerConsumer = 'mollifier-workers';
 
+/** The key-value bucket of sweep leases: which orchestrator (which store's run) holds each sweep. */
+export const leaseBucket = 'mollifier_sweeps';
+
 export const subjects = {
-  job: (sweep: string) => `mollifier.jobs.${sweep}`,
+  /** A job of one run of a sweep. */
+  job: (sweep: string, run: string) => `mollifier.jobs.${sweep}.${run}`,
+  /** Every job of a sweep, whatever its run (cancel, takeover). */
+  jobsOfSweep: (sweep: string) => `mollifier.jobs.${sweep}.>`,
   jobsAll: 'mollifier.jobs.>',
-  result: (sweep: string) => `mollifier.results.${sweep}`,
+  /** A result names its host in the subject, so server permissions can bind a worker's credentials to its host. */
+  result: (sweep: string, run: string, host: string) => `mollifier.results.${sweep}.${run}.${token(host)}`,
+  resultsOfRun: (sweep: string, run: string) => `mollifier.results.${sweep}.${run}.*`,
   resultsAll: 'mollifier.results.>',
   progress: (sweep: string) => `mollifier.progress.${sweep}`,
+  progressAll: 'mollifier.progress.>',
   heartbeat: (host: string, lane: string) => `mollifier.heartbeat.${token(host)}.${token(lane)}`,
   heartbeatsAll: 'mollifier.heartbeat.>',
   cancel: (sweep: string) => `mollifier.cancel.${sweep}`,
@@ -29,8 +38,11 @@ export const subjects = {
   giveUp: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${streams.jobs}.${workerConsumer}`,
 } as const;
 
-/** The orchestrator's durable consumer of one sweep's results. */
-export const resultConsumer = (sweep: string) => `mollifier-results-${sweep}`;
+/** The orchestrator's durable consumer of one run's results. */
+export const resultConsumer = (sweep: string, run: string) => `mollifier-results-${sweep}-${run}`;
+
+/** Prefix of every run's result consumer of a sweep (a takeover deletes the other runs'). */
+export const resultConsumerPrefix = (sweep: string) => `mollifier-results-${sweep}-`;
 
 /** The orchestrator's durable consumer of the give-ups (every sweep's: the advisory names no sweep). */
 export const giveUpConsumer = (sweep: string) => `mollifier-giveups-${sweep}`;

@@ -13,16 +13,54 @@ export interface Delivery<T> {
   working(): void;
 }
 
+/** Who holds a sweep: one orchestrator process, running one store's run of it. */
+export interface SweepHolder {
+  run: string;
+  host: string;
+  pid: number;
+  /** The store's path as its orchestrator named it (shown to a refused rival). */
+  store: string;
+  since: string;
+}
+
+/** A sweep held by this process until `release()`. */
+export interface SweepLease {
+  /**
+   * The run that held the sweep last, when it was another run (another store's): its queued jobs were dropped
+   * and its consumers removed, and this run's own messages must be sent anew (a new epoch). Null otherwise.
+   */
+  readonly tookOverFrom: SweepHolder | null;
+  /** Resolves if another orchestrator took the sweep (this one's renewals stopped reaching the server too long). */
+  readonly lost: Promise<SweepHolder>;
+  release(): Promise<void>;
+}
+
+/** Another live orchestrator holds the sweep. */
+export class SweepTakenError extends Error {
+  override name = 'SweepTakenError';
+  constructor(
+    readonly sweep: string,
+    readonly holder: SweepHolder,
+  ) {
+    super(`sweep ${sweep} is being run by another orchestrator (host ${holder.host}, pid ${holder.pid}, store ${holder.store}, since ${holder.since}); wait for it to end, stop it, or give this spec another name`);
+  }
+}
+
 /** A result, or the queue giving up on a job; each is acked once the store holds it. */
 export type SweepEvent = { kind: 'result'; delivery: Delivery<ResultMessage> } | { kind: 'failure'; delivery: Delivery<FailureMessage> };
 
 export interface OrchestratorTransport {
   /** True when queued jobs outlive this process (NATS): a resumed sweep must not count on re-enqueueing. */
   readonly durable: boolean;
-  /** Enqueue a job; enqueueing the same (sweep, job, generation) twice delivers it once. */
-  enqueue(job: JobMessage, generation?: number): Promise<void>;
-  /** Results and give-ups of one sweep, until `close()`. Each must be acked after it is stored. */
-  events(sweep: string): AsyncIterable<SweepEvent>;
+  /**
+   * Take the sweep for this run before anything is sent: refused (SweepTakenError) while another live
+   * orchestrator holds it; one that went silent (killed) is waited out, then replaced.
+   */
+  claim(sweep: string, holder: SweepHolder, onWait?: (holder: SweepHolder, waitMs: number) => void): Promise<SweepLease>;
+  /** Enqueue a job; enqueueing the same (sweep, run, epoch, job, generation) twice delivers it once. */
+  enqueue(job: JobMessage, epoch: number): Promise<void>;
+  /** Results and give-ups of one run of a sweep, until `close()`. Each must be acked after it is stored. */
+  events(sweep: string, run: string): AsyncIterable<SweepEvent>;
   onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void;
   onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void;
   /** Drops the sweep's queued jobs and tells every worker to stop its running ones; resolves to the jobs dropped. */

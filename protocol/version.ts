@@ -1,3 +1,4 @@
 // The wire protocol's version. Every message carries it; a reader refuses any other (no silent mixing of
 // orchestrators and workers built from different contracts).
-export const protocolVersion = 1;
+// 2: jobs and results name their run and carry the job's ticket; subjects name the run (and the result's host).
+export const protocolVersion = 2;

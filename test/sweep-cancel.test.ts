@@ -30,7 +30,7 @@ test('store: a result of an older generation is stale and not recorded', () => {
     store.plan('gen', spec.jobs);
     const job = spec.jobs[0]!.id;
     const result = (generation: number, status: ResultMessage['status']): ResultMessage => ({
-      v: protocolVersion, type: 'result', sweep: 'gen', job, generation, status, metrics: null, attempt: 1, host: 'h', lane: 'cpu0', device: 'cpu', pid: 1,
+      v: protocolVersion, type: 'result', sweep: 'gen', run: '0123456789abcdef', job, ticket: '0123456789abcdef0123456789abcdef', generation, status, metrics: null, attempt: 1, host: 'h', lane: 'cpu0', device: 'cpu', pid: 1,
       started_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:01.000Z',
     });
     assert.equal(store.recordResult(result(0, 'failed')), true);

@@ -19,7 +19,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'mollifier-sweep-unit-'));
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 const result = (job: string, status: ResultMessage['status'] = 'completed', metrics: ResultMessage['metrics'] = { param_corr: 0.9 }): ResultMessage => ({
-  v: protocolVersion, type: 'result', sweep: 's', job, status, metrics, attempt: 1, host: 'h', lane: 'cpu0', device: 'cpu', pid: 1,
+  v: protocolVersion, type: 'result', sweep: 's', run: '0123456789abcdef', job, ticket: '0123456789abcdef0123456789abcdef', status, metrics, attempt: 1, host: 'h', lane: 'cpu0', device: 'cpu', pid: 1,
   started_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:02.000Z',
 });
 
@@ -31,7 +31,7 @@ test('codec: a message round-trips; garbage, unknown versions and wrong types co
   const cases: Array<[Uint8Array, RegExp]> = [
     [bytes('{not json'), /not JSON/],
     [bytes('42'), /not a message object/],
-    [bytes(JSON.stringify({ ...message, v: 2 })), /protocol version 2/],
+    [bytes(JSON.stringify({ ...message, v: 1 })), /protocol version 1/],
     [bytes(JSON.stringify({ ...message, type: 'job' })), /expected a result message/],
     [bytes(JSON.stringify({ ...message, status: 'great' })), /status/],
     [bytes(JSON.stringify({ ...message, job: 'x' })), /job: a job or group id/],
@@ -83,8 +83,8 @@ test('spec errors name every problem with its path and line', () => {
 test('store: a result is recorded once; a redelivered one changes nothing; retry-failed requeues', () => {
   const store = new ResultStore(join(tmp(), 'store.sqlite'));
   const spec = parseSpec('name: s\nseeds: 2\nbase: {kind: noop}\n');
-  assert.equal(store.plan('s', spec.jobs), 2);
-  assert.equal(store.plan('s', spec.jobs), 0, 'planning again adds nothing');
+  assert.equal(store.plan('s', spec.jobs).added, 2);
+  assert.equal(store.plan('s', spec.jobs).added, 0, 'planning again adds nothing');
   const [first, second] = spec.jobs;
   assert.equal(store.recordResult(result(first!.id, 'completed', { x: 1 })), true);
   assert.equal(store.recordResult(result(first!.id, 'completed', { x: 2 })), false, 'duplicate ignored');

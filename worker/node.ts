@@ -114,8 +114,8 @@ export class WorkerNode {
         return;
       }
       await this.transport.publishResult({
-        v: protocolVersion, type: 'result', sweep: job.sweep, job: job.id, generation: job.generation ?? 0, status: outcome.status,
-        ...(outcome.reason ? { reason: outcome.reason } : {}),
+        v: protocolVersion, type: 'result', sweep: job.sweep, run: job.run, job: job.id, ticket: job.ticket, generation: job.generation ?? 0, status: outcome.status,
+        ...(outcome.reason ? { reason: outcome.reason.slice(0, 4000) } : {}),
         metrics: outcome.metrics, attempt: delivery.attempt, ...this.where(lane),
         started_at: started.toISOString(), finished_at: new Date().toISOString(),
       });

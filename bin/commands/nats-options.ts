@@ -21,7 +21,7 @@ export function registerNatsOptions(command: Command): Command {
     .option('--nats-pass <password>', 'NATS password (prefer $MOLLIFIER_NATS_PASS: a command line is visible to every user of the host)')
     .option('--nats-token <token>', 'NATS token (or $MOLLIFIER_NATS_TOKEN)')
     .option('--nats-creds <file>', 'NATS credentials file (JWT + NKey seed)')
-    .option('--nats-tls-ca <file>', 'CA certificate to verify the server')
+    .option('--nats-tls-ca <file>', 'CA certificate to verify the server (or $MOLLIFIER_NATS_TLS_CA)')
     .option('--nats-tls-cert <file>', 'client certificate (mutual TLS)')
     .option('--nats-tls-key <file>', 'client key (mutual TLS)');
 }
@@ -65,8 +65,9 @@ export function natsOptionsOf(options: NatsCliOptions): NatsSettings {
   const pass = fromUrl.pass ?? options.natsPass ?? process.env.MOLLIFIER_NATS_PASS;
   const token = options.natsToken ?? process.env.MOLLIFIER_NATS_TOKEN;
   if (pass !== undefined && user === undefined) throw new UsageError('--nats-pass needs --nats-user (or $MOLLIFIER_NATS_USER)');
-  const tls = options.natsTlsCa || options.natsTlsCert || options.natsTlsKey
-    ? { ...(options.natsTlsCa ? { caFile: options.natsTlsCa } : {}), ...(options.natsTlsCert ? { certFile: options.natsTlsCert } : {}), ...(options.natsTlsKey ? { keyFile: options.natsTlsKey } : {}) }
+  const caFile = options.natsTlsCa ?? (process.env.MOLLIFIER_NATS_TLS_CA || undefined);
+  const tls = caFile || options.natsTlsCert || options.natsTlsKey
+    ? { ...(caFile ? { caFile } : {}), ...(options.natsTlsCert ? { certFile: options.natsTlsCert } : {}), ...(options.natsTlsKey ? { keyFile: options.natsTlsKey } : {}) }
     : undefined;
   return {
     servers: fromUrl.servers,

@@ -138,6 +138,13 @@ export function registerSweepCommand(program: Command): void {
       const outcome = await runSweep({ spec, specText: readFileSync(specPath, 'utf8'), store, transport, log, onUpdate: view.update, signal: controller.signal, retryFailed: Boolean(options.retryFailed), ...(metrics ? { metrics } : {}) });
       view.stop();
       const c = outcome.counts;
+      if (outcome.lostTo) {
+        const by = outcome.lostTo;
+        process.stderr.write(`sweep ${spec.name} stopped: an orchestrator on ${by.host} (pid ${by.pid}, store ${by.store}) took it over while this one had lost the server; ${c.done + c.failed + c.diverged}/${c.total} jobs ended in ${store.path}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (outcome.refused) process.stderr.write(`sweep ${spec.name}: ${outcome.refused} results refused (not of this run, or without their job's ticket): see the log\n`);
       if (outcome.interrupted) {
         process.stderr.write(`sweep ${spec.name} interrupted: ${c.done + c.failed + c.diverged}/${c.total} jobs ended, stored in ${store.path}; run the same command again to resume\n`);
         process.exitCode = 130;

@@ -2,6 +2,7 @@
 // with backoff forever once connected; the first connection fails within `timeoutMs` with one clear line.
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { inboxPrefixOf } from './roles.js';
 
 export interface NatsSettings {
   /** nats://host:port, comma-separated for a cluster. */
@@ -35,7 +36,12 @@ export function connectionOptions(settings: NatsSettings): NodeConnectionOptions
     reconnectJitter: 500,
     pingInterval: 10_000,
   };
-  if (settings.user !== undefined) (options.user = settings.user), (options.pass = settings.pass ?? '');
+  if (settings.user !== undefined) {
+    options.user = settings.user;
+    options.pass = settings.pass ?? '';
+    // Replies under the user's own prefix: on a server with roles (nats-config) no one else may read them.
+    options.inboxPrefix = inboxPrefixOf(settings.user);
+  }
   if (settings.token !== undefined) options.token = settings.token;
   if (settings.credsFile !== undefined) {
     let creds: Uint8Array;

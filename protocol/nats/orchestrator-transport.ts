@@ -3,21 +3,24 @@
 // (max deliveries reached) into failure events.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
 import { decode, encode } from '../codec.js';
 import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from '../messages.js';
-import { giveUpConsumer, resultConsumer, streams, subjects } from '../subjects.js';
-import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent } from '../transport.js';
+import { giveUpConsumer, leaseBucket, resultConsumer, resultConsumerPrefix, streams, subjects, token } from '../subjects.js';
+import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent, SweepHolder, SweepLease } from '../transport.js';
 import { protocolVersion } from '../version.js';
 import { AsyncQueue } from '../async-queue.js';
 import { subscribeDecoded } from './subscribe.js';
 import { connectNats, type NatsSettings } from './connection.js';
 import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
+import { claimSweep, leaseDefaults, type LeaseTiming } from './sweep-lease.js';
 
 /** Deliveries of one result or give-up to an orchestrator before the server stops offering it. */
 export const consumerMaxDeliver = 20;
 
 export interface NatsOrchestratorOptions {
   queue?: Partial<QueueSettings>;
+  lease?: LeaseTiming;
   onInvalid?: InvalidMessageHandler;
 }
 
@@ -50,15 +53,30 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
     this.options.onInvalid?.(subject, reason);
   }
 
-  async enqueue(job: JobMessage, generation = 0): Promise<void> {
-    await publishDurably(this.js, subjects.job(job.sweep), encode('job', job), `${job.sweep}.${job.id}.${generation}`);
+  async claim(sweep: string, holder: SweepHolder, onWait?: (holder: SweepHolder, waitMs: number) => void): Promise<SweepLease> {
+    const kv = await new Kvm(this.js).create(leaseBucket, { history: 1 });
+    const lease = await claimSweep(kv, sweep, holder, this.options.lease ?? leaseDefaults, onWait);
+    if (lease.tookOverFrom) {
+      // Another store's run held the sweep: its queued jobs and its result consumer go (its store keeps its results).
+      await this.jsm.streams.purge(streams.jobs, { filter: subjects.jobsOfSweep(sweep) });
+      const others = new RegExp(`^${resultConsumerPrefix(sweep)}[0-9a-f]{16}$`);
+      for await (const consumer of this.jsm.consumers.list(streams.results)) {
+        const name = consumer.name;
+        if (others.test(name) && name !== resultConsumer(sweep, holder.run)) await this.jsm.consumers.delete(streams.results, name).catch(() => false);
+      }
+    }
+    return lease;
   }
 
-  events(sweep: string): AsyncIterable<SweepEvent> {
+  async enqueue(job: JobMessage, epoch: number): Promise<void> {
+    await publishDurably(this.js, subjects.job(job.sweep, job.run), encode('job', job), `${job.sweep}.${job.run}.${epoch}.${job.id}.${job.generation ?? 0}`);
+  }
+
+  events(sweep: string, run: string): AsyncIterable<SweepEvent> {
     const queue = new AsyncQueue<SweepEvent>();
     this.queues.push(queue);
-    void this.pumpResults(sweep, queue);
-    void this.pumpGiveUps(sweep, queue);
+    void this.pumpResults(sweep, run, queue);
+    void this.pumpGiveUps(sweep, run, queue);
     return queue;
   }
 
@@ -98,13 +116,20 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
     }
   }
 
-  private async pumpResults(sweep: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
+  private async pumpResults(sweep: string, run: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
     await this.pump(
-      () => this.durableConsumer(streams.results, resultConsumer(sweep), subjects.result(sweep)),
+      () => this.durableConsumer(streams.results, resultConsumer(sweep, run), subjects.resultsOfRun(sweep, run)),
       async (msg) => {
         const decoded = decode('result', msg.data);
-        if (!decoded.ok) {
-          this.invalid(msg.subject, decoded.error);
+        // The subject's host is the one the server let the publisher use (roles: nats-config.ts binds a worker's
+        // credentials to its host); a body that claims another host, run or sweep is not what it says.
+        const problem = !decoded.ok
+          ? decoded.error
+          : msg.subject !== subjects.result(decoded.value.sweep, decoded.value.run, decoded.value.host)
+            ? `a result of ${decoded.value.sweep}/${decoded.value.run} from host ${token(decoded.value.host)} sent on ${msg.subject}`
+            : undefined;
+        if (problem !== undefined || !decoded.ok) {
+          this.invalid(msg.subject, problem ?? 'invalid');
           // No reason: nats-server 2.9 does not understand term(reason) and would deliver the message again.
           msg.term();
           return;
@@ -119,7 +144,7 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
    * stream sequence, so the job message (still in the queue, never to be delivered again) says whose it is.
    * Once the failure is stored, the job message is deleted and the advisory acked.
    */
-  private async pumpGiveUps(sweep: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
+  private async pumpGiveUps(sweep: string, run: string, queue: AsyncQueue<SweepEvent>): Promise<void> {
     await this.pump(
       () => this.durableConsumer(streams.giveUps, giveUpConsumer(sweep), subjects.giveUp),
       async (msg) => {
@@ -135,7 +160,7 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
         // Gone: another sweep's job already settled, or this one recorded before a restart.
         const stored = await this.jsm.streams.getMessage(streams.jobs, { seq }).catch(() => null);
         const job = stored ? decode('job', stored.data) : null;
-        if (!job?.ok || job.value.sweep !== sweep) return msg.ack();
+        if (!job?.ok || job.value.sweep !== sweep || job.value.run !== run) return msg.ack();
         const deliveries = typeof advisory.deliveries === 'number' ? advisory.deliveries : 0;
         const failure: FailureMessage = {
           v: protocolVersion,
@@ -173,7 +198,7 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
   }
 
   async cancel(cancel: CancelMessage): Promise<{ dropped: number }> {
-    const { purged } = await this.jsm.streams.purge(streams.jobs, { filter: subjects.job(cancel.sweep) });
+    const { purged } = await this.jsm.streams.purge(streams.jobs, { filter: subjects.jobsOfSweep(cancel.sweep) });
     this.nc.publish(subjects.cancel(cancel.sweep), encode('cancel', cancel));
     await this.nc.flush();
     return { dropped: purged };

@@ -68,6 +68,8 @@ export async function publishDurably(js: JetStreamClient, subject: string, data:
     try {
       return await js.publish(subject, data, { msgID, timeout: 5000 });
     } catch (error) {
+      // The server's permissions refuse it: no retry can change that (roles: nats-config).
+      if (/permission/i.test((error as Error).message)) throw new Error(`publish to ${subject} refused by the server: ${(error as Error).message}`);
       if (Date.now() + wait > until) throw new Error(`publish to ${subject} failed for ${deadlineMs / 1000} s: ${(error as Error).message}`);
       await sleep(wait);
       wait = Math.min(wait * 2, 5000);

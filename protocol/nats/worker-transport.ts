@@ -33,8 +33,18 @@ export class NatsWorkerTransport implements WorkerTransport {
   static async connect(settings: NatsSettings, options: NatsWorkerOptions = {}): Promise<NatsWorkerTransport> {
     const nc = await connectNats({ name: 'mollifier-worker', ...settings });
     try {
-      const queue = await ensureLayout(await jetstreamManager(nc, { timeout: 10_000 }), { ...queueDefaults, ...options.queue });
-      return new NatsWorkerTransport(nc, jetstream(nc, { timeout: 10_000 }), options, queue);
+      const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+      for (;;) {
+        try {
+          const queue = await ensureLayout(jsm, { ...queueDefaults, ...options.queue });
+          return new NatsWorkerTransport(nc, jetstream(nc, { timeout: 10_000 }), options, queue);
+        } catch (error) {
+          // On a server with roles (nats-config) only an orchestrator creates the streams: wait for one.
+          if (!/permission/i.test((error as Error).message)) throw error;
+          options.onRetry?.('the job queue does not exist yet and this worker\'s user may not create it: waiting for an orchestrator to start');
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        }
+      }
     } catch (error) {
       await nc.close();
       throw error;
@@ -72,7 +82,9 @@ export class NatsWorkerTransport implements WorkerTransport {
   }
 
   async publishResult(result: ResultMessage): Promise<void> {
-    await publishDurably(this.js, subjects.result(result.sweep), encode('result', result), `${result.sweep}.${result.job}.${result.attempt}.${result.host}.${result.lane}.${result.pid}`);
+    // The ticket in the id: a client that was not handed the job cannot take a real result's id in advance.
+    const id = `${result.sweep}.${result.run}.${result.job}.${result.ticket}.${result.attempt}.${result.host}.${result.lane}.${result.pid}`;
+    await publishDurably(this.js, subjects.result(result.sweep, result.run, result.host), encode('result', result), id);
   }
 
   publishProgress(progress: Parameters<WorkerTransport['publishProgress']>[0]): void {
