@@ -97,8 +97,8 @@ test('the server refuses: jobs, cancels and advisories from a worker; results fr
   await setup.exited;
   const worker = await as('worker-nodeA.env');
   const seen: string[] = [];
-  const watch = orchestrator.subscribe('mollifier.cancel.*', { callback: (_, msg) => seen.push(msg.subject) });
-  const heartbeats = orchestrator.subscribe('mollifier.heartbeat.>', { callback: (_, msg) => seen.push(msg.subject) });
+  const watch = orchestrator.subscribe('mollifier.cancel.*', { callback: (_, msg) => void seen.push(msg.subject) });
+  const heartbeats = orchestrator.subscribe('mollifier.heartbeat.>', { callback: (_, msg) => void seen.push(msg.subject) });
   await orchestrator.flush();
   try {
     await refusedStreamPublish(worker, 'mollifier.jobs.layout.0123456789abcdef', 'MOLLIFIER_JOBS', orchestrator);
@@ -148,7 +148,7 @@ test('a sweep completes under the roles: orchestrator and bound workers with the
     await lied.exited;
     liar.kill();
     await liar.exited;
-    assert.deepEqual(h.storeRows(store2).map((r) => r.status), ['queued'], 'nothing recorded from the lying worker');
+    assert.deepEqual(h.storeRows(store2).map((r) => [r.status, r.host]), [['queued', null]], 'nothing recorded from the lying worker, not even its progress');
   } finally {
     a.kill();
     b.kill();

@@ -190,11 +190,11 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
   }
 
   onProgress(sweep: string, handler: (progress: ProgressMessage) => void): () => void {
-    return this.track(subscribeDecoded(this.nc, subjects.progress(sweep), 'progress', handler, (subject, reason) => this.invalid(subject, reason)));
+    return this.track(subscribeDecoded(this.nc, subjects.progressOfSweep(sweep), 'progress', handler, (subject, reason) => this.invalid(subject, reason), (p) => subjects.progress(p.sweep, p.host)));
   }
 
   onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void {
-    return this.track(subscribeDecoded(this.nc, subjects.heartbeatsAll, 'heartbeat', handler, (subject, reason) => this.invalid(subject, reason)));
+    return this.track(subscribeDecoded(this.nc, subjects.heartbeatsAll, 'heartbeat', handler, (subject, reason) => this.invalid(subject, reason), (h) => subjects.heartbeat(h.host, h.lane)));
   }
 
   async cancel(cancel: CancelMessage): Promise<{ dropped: number }> {

@@ -43,7 +43,7 @@ export function orchestratorPermissions(user: string): RolePermissions {
       `${api}.STREAM.MSG.GET.${kvStream}`,
       `${api}.DIRECT.GET.${kvStream}.>`,
     ],
-    subscribe: [`${inboxPrefixOf(user)}.>`, 'mollifier.progress.>', 'mollifier.heartbeat.>', 'mollifier.cancel.*'],
+    subscribe: [`${inboxPrefixOf(user)}.>`, 'mollifier.progress.*.*', 'mollifier.heartbeat.>', 'mollifier.cancel.*'],
   };
 }
 
@@ -56,8 +56,8 @@ export function workerPermissions(user: string, host?: string): RolePermissions 
   return {
     publish: [
       `mollifier.results.*.*.${hostToken}`,
-      'mollifier.progress.*',
-      host === undefined ? 'mollifier.heartbeat.>' : `mollifier.heartbeat.${host}.*`,
+      `mollifier.progress.*.${hostToken}`,
+      `mollifier.heartbeat.${hostToken}.*`,
       `${api}.INFO`,
       ...[streams.jobs, streams.results, streams.giveUps].map((s) => `${api}.STREAM.INFO.${s}`),
       `${api}.CONSUMER.INFO.${streams.jobs}.${workerConsumer}`,

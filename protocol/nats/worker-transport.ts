@@ -88,7 +88,7 @@ export class NatsWorkerTransport implements WorkerTransport {
   }
 
   publishProgress(progress: Parameters<WorkerTransport['publishProgress']>[0]): void {
-    if (!this.nc.isClosed()) this.nc.publish(subjects.progress(progress.sweep), encode('progress', progress));
+    if (!this.nc.isClosed()) this.nc.publish(subjects.progress(progress.sweep, progress.host), encode('progress', progress));
   }
 
   publishHeartbeat(heartbeat: Parameters<WorkerTransport['publishHeartbeat']>[0]): void {
