@@ -19,6 +19,16 @@ export function parseInteger(name: string): (value: string) => number {
   };
 }
 
+/** An integer from 1 to `max` (a documented limit: protocol/limits.ts). */
+export function parseCount(name: string, max: number): (value: string) => number {
+  return (value) => {
+    const n = parseInteger(name)(value);
+    if (n < 1) throw new InvalidArgumentError(`${name} ${value} must be ≥ 1`);
+    if (n > max) throw new InvalidArgumentError(`${name} ${value}: at most ${max}`);
+    return n;
+  };
+}
+
 export function parseChoice<T extends string>(name: string, choices: readonly T[]): (value: string) => T {
   return (value) => {
     if (!(choices as readonly string[]).includes(value)) {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
 import { z } from 'zod';
-import { jobOptionNames, noopOptionsSchema, trainOptionsSchema, type JobOptions } from '../protocol/index.js';
+import { jobOptionNames, limits, noopOptionsSchema, trainOptionsSchema, type JobOptions } from '../protocol/index.js';
 import { groupIdOf, jobIdOf } from './canonical.js';
 
 export interface SpecProblem {
@@ -34,8 +34,11 @@ const specSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a sweep name is 1-64 letters, digits, _ or -'),
   description: z.string().optional(),
   /** Wall-clock limit of each job (as in GitHub Actions): a job still running then is stopped and recorded failed. */
-  'timeout-minutes': z.number().positive().optional(),
-  seeds: z.union([z.number().int().min(1).max(1000), z.array(z.number().int().nonnegative()).min(1)]).default(5),
+  'timeout-minutes': z.number().positive().max(limits.timeoutMinutes, `at most ${limits.timeoutMinutes} minutes (14 days)`).optional(),
+  seeds: z
+    .union([z.number().int().min(1).max(limits.seedsPerSweep), z.array(z.number().int().nonnegative()).min(1)])
+    .default(5)
+    .refine((seeds) => typeof seeds === 'number' || seeds.length <= limits.seedsPerSweep, `at most ${limits.seedsPerSweep} seeds`),
   base: optionSet.default({}),
   matrix: z
     .object({
@@ -183,6 +186,13 @@ export function parseSpec(text: string, file = 'spec'): SweepSpec {
 
   const seeds = typeof spec.seeds === 'number' ? Array.from({ length: spec.seeds }, (_, i) => i) : [...new Set(spec.seeds)];
   const matrixKeys = Object.keys(lists);
+  // The size is known before anything is built: refuse a matrix past the limit from its list lengths alone.
+  const count = (n: number) => n.toLocaleString('en-US');
+  const product = Object.values(lists).reduce((n, values) => n * values.length, 1);
+  if ((product + include.length) * seeds.length > limits.jobsPerSweep) {
+    const combinations = product + include.length;
+    throw new SpecError(file, [at(['matrix'], `${count(combinations)} combinations × ${count(seeds.length)} seeds = ${count(combinations * seeds.length)} jobs; a sweep holds at most ${count(limits.jobsPerSweep)} (split it into several sweeps)`)]);
+  }
   const combos = applyInclude(cartesian(lists), include, matrixKeys).filter((combo) => !exclude.some((pattern) => matchesAll(combo, pattern)));
   if (combos.length === 0) throw new SpecError(file, [at(['matrix'], 'the matrix is empty: every combination is excluded')]);
   const jobs: PlannedSweepJob[] = [];

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { messageSchemas, type Message, type MessageType } from './messages.js';
 import { protocolVersion } from './version.js';
+import { limits } from './limits.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -18,7 +19,9 @@ export function encode<T extends MessageType>(type: T, message: Message<T>): Uin
   const checked = messageSchemas[type].safeParse(message);
   // Writing a bad message is our bug, not the peer's: fail loudly at the source.
   if (!checked.success) throw new TypeError(`refusing to send an invalid ${type} message: ${describeIssues(checked.error)}`);
-  return encoder.encode(JSON.stringify(checked.data));
+  const bytes = encoder.encode(JSON.stringify(checked.data));
+  if (bytes.length > limits.messageBytes) throw new TypeError(`refusing to send a ${type} message of ${bytes.length} bytes: at most ${limits.messageBytes}`);
+  return bytes;
 }
 
 export function decode<T extends MessageType>(type: T, bytes: Uint8Array): Decoded<Message<T>> {

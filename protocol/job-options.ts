@@ -2,8 +2,11 @@
 // orchestration tests and benchmarks. Plain data validated here; never code. The science library checks
 // the values again (ranges that need its knowledge, files); this schema fixes names and types.
 import { z } from 'zod';
+import { limits } from './limits.js';
 
 const positiveInt = z.number().int().positive();
+/** Text options (paths, names, labels): bounded, so no job message nears the server's size limit. */
+const text = z.string().min(1).max(limits.optionTextChars, `at most ${limits.optionTextChars} characters`);
 const fraction = z.number().gt(0).lte(1);
 
 /** The options of `mollifier train` that a job may set (kebab-case, as on the command line). */
@@ -15,7 +18,7 @@ export const trainOptionsSchema = z.strictObject({
   family: z.enum(['bump', 'poly2', 'poly4', 'sine', 'fd']).default('bump'),
   radius: positiveInt.default(4),
   boundary: z.enum(['valid', 'reflect', 'periodic']).optional(),
-  case: z.string().min(1).optional(),
+  case: text.optional(),
   noise: z.number().nonnegative().optional(),
   'obs-noise': z.number().nonnegative().default(0),
   grid: positiveInt.optional(),
@@ -31,10 +34,10 @@ export const trainOptionsSchema = z.strictObject({
   'fourier-band': z.tuple([z.number().positive(), z.number().positive()]).optional(),
   'fourier-count': positiveInt.optional(),
   'collocation-batch': positiveInt.optional(),
-  'param-field': z.string().min(1).optional(),
-  data: z.string().min(1).optional(),
-  'phi-n': z.string().min(1).optional(),
-  'phi-d': z.string().min(1).optional(),
+  'param-field': text.optional(),
+  data: text.optional(),
+  'phi-n': text.optional(),
+  'phi-d': text.optional(),
 });
 
 /** A job that trains nothing: sleeps, then reports (orchestration tests and benchmarks only). */
@@ -49,7 +52,7 @@ export const noopOptionsSchema = z.strictObject({
    */
   outcome: z.enum(['completed', 'failed', 'crash', 'kill-process']).default('completed'),
   /** Free labels, so a no-op sweep can have a matrix. */
-  label: z.union([z.string(), z.number()]).optional(),
+  label: z.union([z.string().max(limits.optionTextChars, `at most ${limits.optionTextChars} characters`), z.number()]).optional(),
 });
 
 export const jobOptionsSchema = z.union([noopOptionsSchema, trainOptionsSchema]);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { jobOptionsSchema } from './job-options.js';
 import { protocolVersion } from './version.js';
+import { limits } from './limits.js';
 
 const header = { v: z.literal(protocolVersion) };
 const id = z.string().regex(/^[0-9a-f]{16}$/, 'a job or group id is 16 hex digits');
@@ -27,7 +28,7 @@ export const jobMessageSchema = z.strictObject({
   /** Bumped each time failed jobs are run again (`--retry-failed`); results carry it back (absent: 0). */
   generation: z.number().int().nonnegative().optional(),
   /** Wall-clock limit: the worker stops a job still running after this long and reports it failed. */
-  timeout_s: z.number().positive().optional(),
+  timeout_s: z.number().positive().max(limits.timeoutMinutes * 60).optional(),
   enqueued_at: timestamp,
 });
 
@@ -43,7 +44,7 @@ export const resultMessageSchema = z.strictObject({
   /** The job message's ticket, handed back: a result without the right one is refused. */
   ticket,
   status: z.enum(['completed', 'diverged', 'failed']),
-  reason: z.string().max(4096).optional(),
+  reason: z.string().max(limits.reasonChars).optional(),
   metrics: z.record(z.string(), metricValue).nullable(),
   /** The job message's generation: a result of an older generation is stale and not recorded (absent: 0). */
   generation: z.number().int().nonnegative().optional(),

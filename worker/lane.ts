@@ -47,11 +47,12 @@ export class Lane {
    * thread is terminated and the job failed with the reason.
    */
   async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void, limits: { timeoutMs?: number; stop?: AbortSignal } = {}): Promise<ThreadOutcome> {
-    const { port1, port2 } = new MessageChannel();
-    port1.on('message', (progress: ThreadProgress) => onProgress(progress));
+    // The signals before the channel: nothing to close if a limit is refused (a port left open keeps the process up).
     const timeout = limits.timeoutMs === undefined ? undefined : AbortSignal.timeout(limits.timeoutMs);
     const signals = [timeout, limits.stop].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (progress: ThreadProgress) => onProgress(progress));
     try {
       return (await this.pool.run({ options, port: port2, dataRoots: this.dataRoots } satisfies ThreadTask, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
     } catch (error) {

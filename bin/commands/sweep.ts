@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { InProcessBroker, type OrchestratorTransport } from '../../protocol/index.js';
+import { InProcessBroker, limits, type OrchestratorTransport } from '../../protocol/index.js';
 import { readSpec } from '../../orchestrator/spec.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { runSweep, type SweepUpdate } from '../../orchestrator/sweep-runner.js';
@@ -15,7 +15,7 @@ import { logger } from '../../mollifier/log.js';
 import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDataRoot, dataRootHelp, dataRootsOf, parseChoice, parseInteger } from '../parse.js';
+import { collectDataRoot, dataRootHelp, dataRootsOf, parseChoice, parseCount, parseInteger } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { registerSweepCancel } from './sweep-cancel.js';
@@ -81,7 +81,7 @@ export function registerSweepCommand(program: Command): void {
       .description('run every job of a sweep spec (YAML); resumes from the store; embedded lanes unless --nats')
       .argument('<spec>', 'sweep spec (YAML)')
       .option('--store <file>', 'SQLite results store (default results/<name>.sqlite)')
-      .option('--lanes <n>', 'embedded mode: job lanes in this process (default: CPU cores)', parseInteger('--lanes'))
+      .option('--lanes <n>', `embedded mode: job lanes in this process (default: CPU cores; at most ${limits.lanesPerProcess})`, parseCount('--lanes', limits.lanesPerProcess))
       .option('--data-root <dir>', `embedded mode: ${dataRootHelp}`, collectDataRoot, [] as string[])
       .option('--retry-failed', 'run the failed jobs again')
       .option('--no-table', 'do not print the statistics table at the end')
@@ -90,7 +90,6 @@ export function registerSweepCommand(program: Command): void {
       .option('--linger <seconds>', 'keep the metrics endpoint up this long after the sweep ends', parseInteger('--linger'), 0),
   ).action(async (specPath: string, options: RunOptions) => {
     const spec = readSpec(specPath);
-    if (options.lanes !== undefined && options.lanes < 1) throw new UsageError(`--lanes ${options.lanes} must be ≥ 1`);
     if (options.nats && options.lanes !== undefined) throw new UsageError('--lanes is for the embedded mode; with --nats, start workers with `mollifier worker`');
     if (options.nats && options.dataRoot.length) throw new UsageError('--data-root is for the embedded mode; with --nats, each worker\'s operator sets `mollifier worker --data-root`');
     if (options.metricsPort !== undefined && !(options.metricsPort >= 0 && options.metricsPort < 65536)) throw new UsageError(`--metrics-port ${options.metricsPort} must be a port number`);
@@ -123,7 +122,7 @@ export function registerSweepCommand(program: Command): void {
       const broker = new InProcessBroker();
       const [{ WorkerNode }, { Lane }] = await Promise.all([import('../../worker/node.js'), import('../../worker/lane.js')]);
       const dataRoots = dataRootsOf(options.dataRoot);
-      const lanes = Array.from({ length: options.lanes ?? availableParallelism() }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1, dataRoots }));
+      const lanes = Array.from({ length: options.lanes ?? Math.min(availableParallelism(), limits.lanesPerProcess) }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1, dataRoots }));
       const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 2000, log: logger().child({ role: 'worker' }) });
       const running = node.run();
       transport = broker.orchestrator;

@@ -8,7 +8,8 @@ import { availableParallelism, homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../../mollifier/log.js';
-import { collectDataRoot, dataRootHelp, dataRootsOf, parseInteger } from '../parse.js';
+import { collectDataRoot, dataRootHelp, dataRootsOf, parseCount, parseInteger } from '../parse.js';
+import { limits } from '../../protocol/index.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { findDeviceSelectLayer, gpuPciAddresses, laneGpuPinning, overrideManifestText, planDeviceSelect, readDeviceSelectManifest } from '../../worker/gpu-pinning.js';
@@ -32,6 +33,7 @@ export function parseDeviceList(text: string): number[] {
     if (!range) throw new UsageError(`--gpus '${text}': '${part}' is not a GPU index or range like 0-7`);
     const [from, to] = [Number(range[1]), Number(range[2] ?? range[1])];
     if (to < from) throw new UsageError(`--gpus '${text}': range ${part} runs backwards`);
+    if (to - from + 1 + out.size > limits.gpusPerWorker) throw new UsageError(`--gpus '${text}': ${to - from + 1 + out.size} GPUs; at most ${limits.gpusPerWorker} per worker`);
     for (let i = from; i <= to; i++) out.add(i);
   }
   return [...out].sort((a, b) => a - b);
@@ -160,19 +162,16 @@ export function registerWorkerCommand(program: Command): void {
       .command('worker')
       .description('pull sweep jobs from NATS and run them: one lane per GPU (a process each) or N CPU lanes')
       .option('--gpus <list>', 'GPU indices, e.g. 0-7 or 0,2,4: one lane process per GPU')
-      .option('--cpus <n>', 'CPU lanes in this process (default: CPU cores)', parseInteger('--cpus'))
-      .option('--jobs-per-gpu <k>', 'jobs at a time on each GPU (threads of its lane)', parseInteger('--jobs-per-gpu'), 1)
+      .option('--cpus <n>', `CPU lanes in this process (default: CPU cores; at most ${limits.lanesPerProcess})`, parseCount('--cpus', limits.lanesPerProcess))
+      .option('--jobs-per-gpu <k>', `jobs at a time on each GPU (threads of its lane; at most ${limits.jobsPerGpu})`, parseCount('--jobs-per-gpu', limits.jobsPerGpu), 1)
       .option('--host <name>', 'host name recorded with results (default: this machine\'s)')
-      .option('--ack-wait <seconds>', 'a job not heard of for this long goes to another worker', parseInteger('--ack-wait'), 30)
-      .option('--max-deliver <n>', 'deliveries of a job before the queue gives up on it', parseInteger('--max-deliver'), 3)
+      .option('--ack-wait <seconds>', `a job not heard of for this long goes to another worker (at most ${limits.ackWaitSeconds})`, parseCount('--ack-wait', limits.ackWaitSeconds), 30)
+      .option('--max-deliver <n>', `deliveries of a job before the queue gives up on it (at most ${limits.maxDeliver})`, parseCount('--max-deliver', limits.maxDeliver), 3)
       .option('--data-root <dir>', dataRootHelp, collectDataRoot, [] as string[])
       .addOption(new Option('--lane-gpu <index>', 'internal: run one GPU lane').argParser(parseInteger('--lane-gpu')).hideHelp()),
   ).action(async (options: WorkerCliOptions) => {
     if (!options.nats) throw new UsageError('worker needs --nats <url> (without a server, `mollifier sweep run` runs its own lanes)');
     if (options.gpus !== undefined && options.cpus !== undefined) throw new UsageError('--gpus and --cpus exclude each other');
-    if (options.jobsPerGpu < 1) throw new UsageError(`--jobs-per-gpu ${options.jobsPerGpu} must be ≥ 1`);
-    if (options.ackWait < 1) throw new UsageError(`--ack-wait ${options.ackWait} must be ≥ 1`);
-    if (options.maxDeliver < 1) throw new UsageError(`--max-deliver ${options.maxDeliver} must be ≥ 1`);
     if (options.laneGpu !== undefined) {
       // The device as this process sees it: the supervisor set CUDA_VISIBLE_DEVICES before anything loaded.
       const visible = process.env.CUDA_VISIBLE_DEVICES;
@@ -184,8 +183,7 @@ export function registerWorkerCommand(program: Command): void {
       await superviseGpuLanes(options, parseDeviceList(options.gpus));
       return;
     }
-    const cpus = options.cpus ?? availableParallelism();
-    if (cpus < 1) throw new UsageError(`--cpus ${cpus} must be ≥ 1`);
+    const cpus = options.cpus ?? Math.min(availableParallelism(), limits.lanesPerProcess);
     await runLanes(options, Array.from({ length: cpus }, (_, i) => ({ name: `cpu${i}`, device: 'cpu', slots: 1 })));
   });
 }
