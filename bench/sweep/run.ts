@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { startNatsServer } from '../nats-server.js';
 import { fileURLToPath } from 'node:url';
 import { InProcessBroker, type OrchestratorTransport } from '../../protocol/index.js';
 import { parseSpec, type SweepSpec } from '../../orchestrator/spec.js';
@@ -111,32 +111,15 @@ async function startScraper(url: string, everyMs: number): Promise<{ stop: () =>
   };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 async function natsRun(spec: SweepSpec, lanes: number, dir: string): Promise<{ seconds: number; recorded: number } | { skipped: string }> {
-  const binary = ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) => spawnSync('test', ['-x', p]).status === 0);
-  if (!binary) return { skipped: 'nats-server not installed' };
-  const [port, monitor] = [await freePort(), await freePort()];
-  const storeDir = mkdtempSync(join(tmpdir(), 'bench-nats-'));
-  const server = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '-sd', storeDir], { stdio: 'ignore' });
+  const server = await startNatsServer();
+  if ('skipped' in server) return server;
   let worker: ChildProcess | undefined;
   try {
-    for (let i = 0; i < 200; i++) {
-      if (await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`).then((r) => r.ok).catch(() => false)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const url = `nats://127.0.0.1:${port}`;
     const cli = fileURLToPath(new URL('../../bin/main.js', import.meta.url));
-    worker = spawn(process.execPath, [cli, 'worker', '--nats', url, '--cpus', String(lanes)], { stdio: 'ignore', env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn' } });
+    worker = spawn(process.execPath, [cli, 'worker', '--nats', server.url, '--cpus', String(lanes)], { stdio: 'ignore', env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn' } });
     const { NatsOrchestratorTransport } = await import('../../protocol/nats/index.js');
-    const transport = await NatsOrchestratorTransport.connect({ servers: url });
+    const transport = await NatsOrchestratorTransport.connect({ servers: server.url });
     const store = new ResultStore(join(dir, `${spec.name}-nats.sqlite`));
     try {
       return await timed(spec, transport, store);
@@ -146,9 +129,8 @@ async function natsRun(spec: SweepSpec, lanes: number, dir: string): Promise<{ s
     }
   } finally {
     worker?.kill('SIGTERM');
-    server.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    rmSync(storeDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

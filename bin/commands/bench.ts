@@ -157,6 +157,19 @@ export function registerBenchCommand(program: Command): void {
       if (out) updateReport(out, sweepBenchMarkdown(run, `mollifier bench sweep${options.quick ? ' --quick' : ''}`, new Date()), 'sweep');
     });
   bench
+    .command('chaos')
+    .description('2,000 no-op jobs over NATS with a worker SIGKILLed every 5 s and garbage on every subject, beside a calm baseline')
+    .option('--quick', '200 jobs (writes no report unless --out)')
+    .option('--out <file>', 'report to update (default docs/benchmarks.md; none with --quick)')
+    .option('--json', 'print the rows as JSON on stdout')
+    .action(async (options: { quick?: boolean; out?: string; json?: boolean }) => {
+      const { runChaosBench, chaosBenchMarkdown } = await import('../../bench/chaos/run.js');
+      const run = await runChaosBench({ quick: Boolean(options.quick), log: (line) => process.stderr.write(`${line}\n`) });
+      if (options.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+      const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
+      if (out) updateReport(out, chaosBenchMarkdown(run, `mollifier bench chaos${options.quick ? ' --quick' : ''}`, new Date()), 'chaos');
+    });
+  bench
     .command('validation')
     .description('simulators and separable estimates against known truth and the COMSOL data: writes docs/validation.md')
     .option('--comsol <dir>', 'folder of the COMSOL exports', '../shared/data/comsol')
