@@ -3,14 +3,13 @@
 // host; an orchestrator cannot publish results; and a real sweep completes under exactly these permissions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { inboxPrefixOf } from '../protocol/nats/roles.js';
-import { CliProcess, freePort, requireBinary } from './support/services.js';
+import { CliProcess, freePort, readEnvFile, requireBinary, startNatsFromConfig } from './support/services.js';
 import { cli, SweepHarness } from './support/sweep-harness.js';
 
 const binary = requireBinary('nats-server');
@@ -18,10 +17,9 @@ const skip = 'skip' in binary ? binary.skip : false;
 const h = new SweepHarness();
 let dir: string;
 let url: string;
-let server: ChildProcess | undefined;
+let server: { stop: () => Promise<void> } | undefined;
 
-const envOf = (file: string): Record<string, string> =>
-  Object.fromEntries(readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+const envOf = (file: string) => readEnvFile(join(dir, file));
 
 async function as(file: string): Promise<NatsConnection> {
   const env = envOf(file);
@@ -36,15 +34,11 @@ before(async () => {
   const write = new CliProcess(cli, ['nats-config', '--dir', dir, '--port', String(port), '--monitor-port', String(monitor), '--worker-host', 'nodeA', '--worker-host', 'nodeB']);
   assert.equal(await write.exited, 0, write.lines.join('\n'));
   url = `nats://127.0.0.1:${port}`;
-  server = spawn((binary as { path: string }).path, ['-c', join(dir, 'nats-server.conf')], { stdio: 'ignore' });
-  for (let i = 0; !(await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`).then((r) => r.ok).catch(() => false)); i++) {
-    assert.ok(i < 200, 'nats-server started from the generated configuration');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  server = await startNatsFromConfig((binary as { path: string }).path, join(dir, 'nats-server.conf'), monitor);
 });
 
 after(async () => {
-  if (server && server.exitCode === null) await new Promise((resolve) => (server!.once('exit', resolve), server!.kill('SIGTERM')));
+  await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
   h.cleanUp();
 });

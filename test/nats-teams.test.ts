@@ -2,11 +2,11 @@
 // users), here over TLS with a CA of our own: two teams run a sweep of the same name without meeting.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliProcess, findBinary, freePort, requireBinary } from './support/services.js';
+import { CliProcess, findBinary, freePort, readEnvFile, requireBinary, startNatsFromConfig } from './support/services.js';
 import { cli, SweepHarness } from './support/sweep-harness.js';
 
 const binary = requireBinary('nats-server');
@@ -16,10 +16,9 @@ const skip = 'skip' in binary ? binary.skip : !openssl ? 'openssl is not install
 const h = new SweepHarness();
 let dir: string;
 let url: string;
-let server: ChildProcess | undefined;
+let server: { stop: () => Promise<void> } | undefined;
 
-const envOf = (file: string): Record<string, string> =>
-  Object.fromEntries(readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+const envOf = (file: string) => readEnvFile(join(dir, file));
 
 function makeCertificates(): void {
   const run = (args: string[]) => {
@@ -41,15 +40,11 @@ before(async () => {
   const write = new CliProcess(cli, ['nats-config', '--dir', join(dir, 'bus'), '--port', String(port), '--monitor-port', String(monitor), '--team', 'alpha', '--team', 'beta', '--tls-cert', join(dir, 'server.pem'), '--tls-key', join(dir, 'server.key'), '--tls-ca', join(dir, 'ca.pem')]);
   assert.equal(await write.exited, 0, write.lines.join('\n'));
   url = `tls://127.0.0.1:${port}`;
-  server = spawn((binary as { path: string }).path, ['-c', join(dir, 'bus', 'nats-server.conf')], { stdio: 'ignore' });
-  for (let i = 0; !(await fetch(`http://127.0.0.1:${monitor}/healthz?js-enabled-only=true`).then((r) => r.ok).catch(() => false)); i++) {
-    assert.ok(i < 200, 'nats-server started from the generated configuration');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  server = await startNatsFromConfig((binary as { path: string }).path, join(dir, 'bus', 'nats-server.conf'), monitor);
 });
 
 after(async () => {
-  if (server && server.exitCode === null) await new Promise((resolve) => (server!.once('exit', resolve), server!.kill('SIGTERM')));
+  await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
   h.cleanUp();
 });

@@ -29,6 +29,13 @@ function updateReport(path: string, section: string, name: string): void {
   process.stderr.write(`wrote ${path}\n`);
 }
 
+/** What the report commands share: --json prints the run; the report section goes to --out (default docs/benchmarks.md; none with --quick). */
+function reportRun<R>(options: { quick?: boolean; out?: string; json?: boolean }, name: string, run: R, markdown: (run: R, command: string, when: Date) => string): void {
+  if (options.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+  const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
+  if (out) updateReport(out, markdown(run, `mollifier bench ${name}${options.quick ? ' --quick' : ''}`, new Date()), name);
+}
+
 export function registerBenchCommand(program: Command): void {
   const bench = program.command('bench').description('benchmarks');
   bench
@@ -152,9 +159,7 @@ export function registerBenchCommand(program: Command): void {
     .action(async (options: { quick?: boolean; out?: string; json?: boolean }) => {
       const { runSweepBench, sweepBenchMarkdown } = await import('../../bench/sweep/run.js');
       const run = await runSweepBench({ quick: Boolean(options.quick), log: (line) => process.stderr.write(`${line}\n`) });
-      if (options.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-      const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
-      if (out) updateReport(out, sweepBenchMarkdown(run, `mollifier bench sweep${options.quick ? ' --quick' : ''}`, new Date()), 'sweep');
+      reportRun(options, 'sweep', run, sweepBenchMarkdown);
     });
   bench
     .command('chaos')
@@ -165,9 +170,7 @@ export function registerBenchCommand(program: Command): void {
     .action(async (options: { quick?: boolean; out?: string; json?: boolean }) => {
       const { runChaosBench, chaosBenchMarkdown } = await import('../../bench/chaos/run.js');
       const run = await runChaosBench({ quick: Boolean(options.quick), log: (line) => process.stderr.write(`${line}\n`) });
-      if (options.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-      const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
-      if (out) updateReport(out, chaosBenchMarkdown(run, `mollifier bench chaos${options.quick ? ' --quick' : ''}`, new Date()), 'chaos');
+      reportRun(options, 'chaos', run, chaosBenchMarkdown);
     });
   bench
     .command('validation')

@@ -1,7 +1,7 @@
 // Real services for tests: find the binary, start it on a free loopback port with a temp dir, stop it by PID.
 // On CI (CI=true) a missing binary fails the test; elsewhere the test is skipped with the reason.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,4 +126,24 @@ export class CliProcess {
     await waitFor(async () => this.lines.some((l) => pattern.test(l)), timeoutMs, `a line matching ${pattern}`);
     return this.lines.find((l) => pattern.test(l))!;
   }
+}
+
+/** A nats-server started from a configuration file (its monitoring port given, to know when it is up). */
+export async function startNatsFromConfig(binary: string, conf: string, monitorPort: number): Promise<{ stop: () => Promise<void> }> {
+  const child = spawn(binary, ['-c', conf], { stdio: 'ignore' });
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`)).ok, 10_000, `nats-server -c ${conf}`);
+  return {
+    stop: () =>
+      child.exitCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+  };
+}
+
+/** The KEY=value lines of an env file, as `set -a; . FILE` would export them. */
+export function readEnvFile(path: string): Record<string, string> {
+  return Object.fromEntries(readFileSync(path, 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
 }
