@@ -1,16 +1,32 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './usage-error.js';
 import { configureLogging, logLevels } from './logging.js';
-import { registerKernelCommand } from './commands/kernel.js';
-import { registerBenchCommand } from './commands/bench.js';
-import { registerSimulateCommand } from './commands/simulate.js';
-import { registerEstimateCommand } from './commands/estimate.js';
-import { registerTrainCommand } from './commands/train.js';
-import { registerSweepCommand } from './commands/sweep.js';
-import { registerWorkerCommand } from './commands/worker.js';
-import { registerDashboardsCommand } from './commands/dashboards.js';
-import { registerBackendsCommand } from './commands/backends.js';
-import { registerNatsConfigCommand } from './commands/nats-config.js';
+
+// Each command's module is loaded only when that command runs (all of them for top-level help): the
+// orchestrator's commands (`sweep`, `nats-config`, `dashboards`) never load TensorFlow.js.
+type Register = (program: Command) => void;
+const commandModules: Record<string, () => Promise<Register>> = {
+  kernel: async () => (await import('./commands/kernel.js')).registerKernelCommand,
+  simulate: async () => (await import('./commands/simulate.js')).registerSimulateCommand,
+  estimate: async () => (await import('./commands/estimate.js')).registerEstimateCommand,
+  train: async () => (await import('./commands/train.js')).registerTrainCommand,
+  bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
+  sweep: async () => (await import('./commands/sweep.js')).registerSweepCommand,
+  worker: async () => (await import('./commands/worker.js')).registerWorkerCommand,
+  dashboards: async () => (await import('./commands/dashboards.js')).registerDashboardsCommand,
+  backends: async () => (await import('./commands/backends.js')).registerBackendsCommand,
+  'nats-config': async () => (await import('./commands/nats-config.js')).registerNatsConfigCommand,
+};
+
+/** The command the arguments name (the first word that is not an option or --log-level's value). */
+function commandNamed(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--log-level') i++;
+    else if (!word.startsWith('-')) return word;
+  }
+  return undefined;
+}
 
 // Library errors that mean "the input was bad", not "the program is broken". They carry a message that
 // names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
@@ -41,16 +57,8 @@ export async function main(argv: string[]): Promise<void> {
     .configureOutput({ writeErr: () => undefined })
     .option('--log-level <level>', `log level: ${logLevels.join(', ')} (default $MOLLIFIER_LOG_LEVEL or info)`)
     .hook('preAction', (command) => configureLogging(command.opts<{ logLevel?: string }>().logLevel));
-  registerKernelCommand(program);
-  registerSimulateCommand(program);
-  registerEstimateCommand(program);
-  registerTrainCommand(program);
-  registerBenchCommand(program);
-  registerSweepCommand(program);
-  registerWorkerCommand(program);
-  registerDashboardsCommand(program);
-  registerBackendsCommand(program);
-  registerNatsConfigCommand(program);
+  const named = commandNamed(argv);
+  for (const name of named !== undefined && named in commandModules ? [named] : Object.keys(commandModules)) (await commandModules[name]!())(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
