@@ -30,7 +30,10 @@ export {
 export { AutodiffError, derivative1d, derivatives1d, operators2d, laplacian2d, biharmonic2d, type PointFunction } from './autodiff/index.js';
 export { createMlp, type Mlp, type MlpOptions } from './nets/index.js';
 export * from './pdes/index.js';
-export { fieldMean, fieldStd, pearson } from './metrics/index.js';
+export * from './models/index.js';
+export * from './training/index.js';
+export { runJob, validateJob, jobDefaults, type JobConfig, type JobResult, type RunJobOptions } from './training/job.js';
+export * from './metrics/index.js';
 export {
   writeInstance,
   readInstance,

@@ -200,7 +200,7 @@ test('2D weights are row-major with the first index along y: dy of y is 1 and dx
 
 test('bad kernel requests are refused with an error naming the bad value', () => {
   const cases: Array<[() => unknown, RegExp]> = [
-    [() => kernelWeights1d({ family: 'gauss', radius: 3, spacing: 0.1, order: 0 }), /unknown kernel family 'gauss'/],
+    [() => kernelWeights1d({ family: 'gauss' as never, radius: 3, spacing: 0.1, order: 0 }), /unknown kernel family 'gauss'/],
     [() => kernelWeights1d({ family: 'bump', radius: 0, spacing: 0.1, order: 0 }), /radius 0 is invalid/],
     [() => kernelWeights1d({ family: 'bump', radius: 2.5, spacing: 0.1, order: 0 }), /radius 2.5 is invalid/],
     [() => kernelWeights1d({ family: 'bump', radius: 3, spacing: 0, order: 0 }), /spacing 0 is invalid/],
@@ -210,7 +210,7 @@ test('bad kernel requests are refused with an error naming the bad value', () =>
     [() => kernelWeights1d({ family: 'bump', radius: 3, spacing: 0.1, order: 5 }), /cannot give derivative order 5/],
     [() => kernelWeights1d({ family: 'bump', radius: 1, spacing: 0.1, order: 4 }), /radius 1 is too small for derivative order 4/],
     [() => kernelWeights2d({ family: 'sine', radius: 3, spacing: 0.1, operator: 'biharmonic' }), /'sine' cannot give the biharmonic/],
-    [() => kernelWeights2d({ family: 'bump', radius: 3, spacing: 0.1, operator: 'curl' }), /unknown 2D operator 'curl'/],
+    [() => kernelWeights2d({ family: 'bump', radius: 3, spacing: 0.1, operator: 'curl' as never }), /unknown 2D operator 'curl'/],
   ];
   for (const [call, message] of cases) assert.throws(call, (e: unknown) => e instanceof KernelError && message.test(e.message));
 });

@@ -176,7 +176,7 @@ test('a grid too small for the kernel or a wrong rank is refused with a clear er
   const g = tf.ones([6]);
   assert.throws(() => mollify1d(g, { radius: 3, spacing: 0.1 }), /grid length has 6 nodes, too few for radius 3/);
   assert.throws(() => mollify2d(g, { radius: 1, spacing: 0.1 }), /2D mollifier takes a tensor/);
-  assert.throws(() => mollify1d(g, { radius: 1, spacing: 0.1, boundary: 'wrap' }), /unknown boundary mode 'wrap'/);
+  assert.throws(() => mollify1d(g, { radius: 1, spacing: 0.1, boundary: 'wrap' as never }), /unknown boundary mode 'wrap'/);
   g.dispose();
 });
 

@@ -297,7 +297,7 @@ test('ridgeLeastSquares solves a small system in float64', () => {
 
 test('createModel: refuses unknown names and bad sizes with a ModelError; presets', () => {
   assert.throws(
-    () => createModel('transformer', { inputDim: 2, fieldChannels: 1 }),
+    () => createModel('transformer' as never, { inputDim: 2, fieldChannels: 1 }),
     (error: unknown) => error instanceof ModelError && error.name === 'ModelError' && /'transformer'/.test(error.message) && /pinn, piratenet, pinnsformer/.test(error.message),
   );
   const bad: Array<[ModelName, Partial<AnyModelOptions>, RegExp]> = [

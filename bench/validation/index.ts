@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readComsolField } from '../../mollifier/io/index.js';
+import type { KernelFamily } from '../../mollifier/kernels/index.js';
 import { separableEstimate, type EstimateSummary } from '../../mollifier/pdes/estimate.js';
 import { simulateProblem } from '../../mollifier/pdes/simulate.js';
 import type { ProblemInstance } from '../../mollifier/pdes/types.js';
@@ -41,7 +42,7 @@ export function comsolInstance(dir: string, tag: string): ProblemInstance {
 const f = (v: number | undefined, digits = 3) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(100 * v).toFixed(1)} %`);
 
-const kernels: Array<{ family: string; radius: number }> = [
+const kernels: Array<{ family: KernelFamily; radius: number }> = [
   { family: 'fd', radius: 2 },
   { family: 'bump', radius: 2 },
   { family: 'bump', radius: 3 },

@@ -4,8 +4,8 @@ import { extname } from 'node:path';
 import { separableEstimate, type SeparableEstimate } from '../../mollifier/pdes/estimate.js';
 import { gridCoordinates, problemNames, type ProblemInstance, type ProblemName } from '../../mollifier/pdes/types.js';
 import { formatNumber, readComsolField, readInstance } from '../../mollifier/io/index.js';
-import { kernelFamilies } from '../../mollifier/kernels/index.js';
-import { boundaryModes } from '../../mollifier/layer/index.js';
+import { assertKernelFamily, kernelFamilies } from '../../mollifier/kernels/index.js';
+import { assertBoundaryMode, boundaryModes } from '../../mollifier/layer/index.js';
 import { chromatinDefaults } from '../../mollifier/pdes/residuals.js';
 import { parseChoice, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
@@ -81,9 +81,9 @@ export function registerEstimateCommand(program: Command): void {
       await initBackend();
       if (instance.problem !== problem) throw new UsageError(`${options.data} holds a ${instance.problem} instance, not ${problem}`);
       const estimate = await separableEstimate(instance, {
-        family: options.family,
+        family: assertKernelFamily(options.family),
         radius: options.radius,
-        ...(options.boundary !== undefined ? { boundary: options.boundary } : {}),
+        ...(options.boundary !== undefined ? { boundary: assertBoundaryMode(options.boundary) } : {}),
         constants: { phiMax: options.phiMax, l: options.length },
       });
       const csvPath = `${options.out.slice(0, -'.json'.length)}.csv`;

@@ -6,6 +6,7 @@ import {
   kernelWeights1d,
   kernelWeights2d,
   assertKernelFamily,
+  assertOperator2d,
   type KernelFamily,
 } from '../../mollifier/kernels/index.js';
 import { parseInteger, parseNumber } from '../parse.js';
@@ -46,7 +47,7 @@ export function kernelReport(options: KernelOptions): Record<string, unknown> {
     return { ...base, dims: 1, derivative: order, shape: [weights.length], weights: [...weights], moments };
   }
   if (options.derivative !== undefined) throw new UsageError(`--derivative is for 1D kernels; in 2D use --operator (got --derivative ${options.derivative})`);
-  const operator = options.operator ?? 'value';
+  const operator = assertOperator2d(options.operator ?? 'value');
   const { weights, shape } = kernelWeights2d({ family, radius: options.radius, spacing: options.spacing, operator, momentCorrection: options.momentCorrection });
   return { ...base, dims: 2, operator, shape, weights: [...weights] };
 }

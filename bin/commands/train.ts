@@ -6,7 +6,7 @@ import { runJob, jobDefaults, type JobConfig } from '../../mollifier/training/jo
 import { modelNames, modelPresets, type ModelName, type ModelPreset } from '../../mollifier/models/types.js';
 import { problemNames, type ProblemName } from '../../mollifier/pdes/types.js';
 import { derivativeMethods, type DerivativeMethod, type TrainProgress } from '../../mollifier/training/train.js';
-import { kernelFamilies } from '../../mollifier/kernels/index.js';
+import { assertKernelFamily, kernelFamilies } from '../../mollifier/kernels/index.js';
 import { boundaryModes, type BoundaryMode } from '../../mollifier/layer/index.js';
 import { logger } from '../../mollifier/log.js';
 import { parseBand, parseChoice, parseInteger, parseNumber } from '../parse.js';
@@ -100,7 +100,7 @@ export function registerTrainCommand(program: Command): void {
         pde: options.pde,
         model: options.model,
         derivatives: options.derivatives,
-        family: options.family,
+        family: assertKernelFamily(options.family),
         radius: options.radius,
         boundary: options.boundary,
         case: options.case,

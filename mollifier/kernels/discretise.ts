@@ -7,7 +7,7 @@ import { KernelError } from './errors.js';
 import { solveLinearSystem } from './linear-solve.js';
 
 export interface KernelSpec1d {
-  family: KernelFamily | string;
+  family: KernelFamily;
   /** Half-width in grid cells, an integer ≥ 1; the kernel has 2·radius + 1 taps and ε = radius·spacing. */
   radius: number;
   /** Grid spacing h > 0. */

@@ -69,10 +69,10 @@ export function spacingPair(spacing: Spacing2d): [number, number] {
 }
 
 export interface KernelSpec2d {
-  family: KernelFamily | string;
+  family: KernelFamily;
   radius: number;
   spacing: Spacing2d;
-  operator: Operator2d | string;
+  operator: Operator2d;
   momentCorrection?: boolean;
 }
 

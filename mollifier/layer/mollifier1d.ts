@@ -10,7 +10,7 @@ import { defaultFamily, defaultRadius } from './defaults.js';
 
 export interface Mollifier1dOptions {
   /** Kernel family (default 'bump'). */
-  family?: KernelFamily | string;
+  family?: KernelFamily;
   /** Kernel half-width in grid cells (default 4: 9 taps). */
   radius?: number;
   /** Grid spacing h. */
@@ -18,7 +18,7 @@ export interface Mollifier1dOptions {
   /** Derivative orders to return, 0 = the mollified field û; default [0]. */
   orders?: number[];
   /** Boundary mode (default 'valid': the output is 2·radius shorter). */
-  boundary?: BoundaryMode | string;
+  boundary?: BoundaryMode;
   /** See KernelSpec1d.momentCorrection (default true). */
   momentCorrection?: boolean;
 }

@@ -22,13 +22,13 @@ import { LayerError } from './errors.js';
 import { defaultFamily, defaultRadius } from './defaults.js';
 
 export interface Mollifier2dOptions {
-  family?: KernelFamily | string;
+  family?: KernelFamily;
   radius?: number;
   /** Grid spacing, one number or [hy, hx]. */
   spacing: Spacing2d;
   /** Operators to return (default ['value']). */
-  operators?: Array<Operator2d | string>;
-  boundary?: BoundaryMode | string;
+  operators?: Operator2d[];
+  boundary?: BoundaryMode;
   /** Two 1D passes (default true) or one full 2D convolution. */
   separable?: boolean;
   momentCorrection?: boolean;

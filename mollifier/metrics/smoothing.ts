@@ -9,7 +9,7 @@
 // the same sum in a different order. Boundaries: 'valid' keeps only the nodes the kernel fully covers
 // (each axis shortened by 2R, the grid cropped accordingly); 'reflect' mirrors without repeating the edge
 // node (g[-1] = g[1]); 'periodic' wraps (g[-1] = g[n-1]).
-import { kernelWeights1d } from '../kernels/index.js';
+import { kernelWeights1d, type KernelFamily } from '../kernels/index.js';
 import { defaultFamily, defaultRadius } from '../layer/defaults.js';
 import type { Grid } from '../pdes/types.js';
 
@@ -23,11 +23,11 @@ export class MetricsError extends Error {
 
 export interface SmoothingKernel {
   /** Kernel family (default the layer's default, 'bump'). */
-  family?: string;
+  family?: KernelFamily;
   /** Half-width in grid cells (default the layer's default, 4). */
   radius?: number;
   /** Default: 'periodic' on a periodic 2D grid, else 'valid' (as the trainer and the separable estimate). */
-  boundary?: SmoothingBoundary | string;
+  boundary?: SmoothingBoundary;
   /** Moment correction of the 1D factors (default true, as the layer). A no-op for the value kernel up to rounding. */
   momentCorrection?: boolean;
 }

@@ -33,7 +33,7 @@ function scaleFieldHead(model: FieldModel & { variableNames: readonly string[] }
   });
 }
 
-export function createModel(name: ModelName | string, options: AnyModelOptions): FieldModel {
+export function createModel(name: ModelName, options: AnyModelOptions): FieldModel {
   let model: FieldModel & { variableNames: readonly string[] };
   switch (name) {
     case 'pinn':

@@ -6,18 +6,19 @@ import { fieldMean, fieldStd, pearson } from '../metrics/index.js';
 import { chromatinDefaults, chromatinSeparable, heatSeparable, langevinSeparable, type ChromatinConstants } from './residuals.js';
 import { cropField, cropGrid } from './grid-ops.js';
 import { ProblemError, problemParameter, type Grid, type ProblemInstance } from './types.js';
+import type { KernelFamily } from '../kernels/index.js';
 
 export interface EstimateOptions {
-  family?: string;
+  family?: KernelFamily;
   radius?: number;
   /** Default: 'periodic' on a periodic grid, else 'valid'. */
-  boundary?: BoundaryMode | string;
+  boundary?: BoundaryMode;
   constants?: ChromatinConstants;
 }
 
 export interface EstimateSummary {
   parameter: string;
-  family: string;
+  family: KernelFamily;
   radius: number;
   boundary: BoundaryMode;
   /** Kernel support radius in the grid's units (radius · spacing). */
@@ -69,7 +70,7 @@ function field32(instance: ProblemInstance, name: string): Float32Array {
   return Float32Array.from(values);
 }
 
-async function estimateLangevin(instance: ProblemInstance, common: { family: string; radius: number; boundary: BoundaryMode }, truth?: Float64Array): Promise<Mollified> {
+async function estimateLangevin(instance: ProblemInstance, common: { family: KernelFamily; radius: number; boundary: BoundaryMode }, truth?: Float64Array): Promise<Mollified> {
   const grid = instance.grid;
   if (grid.dims !== 1) throw new ProblemError('langevin data must be 1D');
   const layer = new Mollifier1d({ ...common, spacing: grid.dt, orders: [0, 1] });
@@ -95,7 +96,7 @@ async function smoothWith1d(layer: Mollifier1d, truth: Float64Array): Promise<Fl
 
 async function estimate2d(
   instance: ProblemInstance,
-  common: { family: string; radius: number; boundary: BoundaryMode },
+  common: { family: KernelFamily; radius: number; boundary: BoundaryMode },
   constants: ChromatinConstants,
   truth?: Float64Array,
 ): Promise<Mollified> {

@@ -11,7 +11,7 @@ export type HeatCase = (typeof heatCases)[number];
 export const heatDefaults = { nodes: 64, source: 10, noise: 0.1, constant: 1 } as const;
 
 export interface HeatOptions {
-  case?: HeatCase | string;
+  case?: HeatCase;
   /** Nodes per axis including the boundary (default 64). */
   nodes?: number;
   /** The known source f, a constant (default 10, positive so ∇²u never vanishes). */

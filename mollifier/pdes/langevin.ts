@@ -10,7 +10,7 @@ export type LangevinCase = (typeof langevinCases)[number];
 export const langevinDefaults = { nodes: 1001, duration: 10, mean: 1, amplitude: 0.5, period: 2.5, noise: 0.25 } as const;
 
 export interface LangevinOptions {
-  case?: LangevinCase | string;
+  case?: LangevinCase;
   /** Nodes including t = 0 (default 1001: dt = 0.01). */
   nodes?: number;
   duration?: number;
@@ -32,7 +32,7 @@ export function assertLangevinCase(name: string): LangevinCase {
   return name as LangevinCase;
 }
 
-export function langevinForcing(grid: Grid1d, options: Required<Omit<LangevinOptions, 'forcing' | 'nodes' | 'duration'>>): Float64Array {
+export function langevinForcing(grid: Grid1d, options: Omit<Required<Omit<LangevinOptions, 'forcing' | 'nodes' | 'duration'>>, 'case'> & { case: string }): Float64Array {
   const kind = assertLangevinCase(options.case);
   const noisy = kind === 'white' || kind === 'varying-noisy';
   const varying = kind === 'varying' || kind === 'varying-noisy';

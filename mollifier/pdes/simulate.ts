@@ -1,7 +1,7 @@
 // One entry for the three simulators, with the options the CLI's `simulate` offers.
 import { ProblemError, type Grid, type ProblemInstance, type ProblemName } from './types.js';
-import { simulateLangevin } from './langevin.js';
-import { simulateHeat } from './heat.js';
+import { assertLangevinCase, simulateLangevin } from './langevin.js';
+import { assertHeatCase, simulateHeat } from './heat.js';
 import { parameterCase, periodicSquareGrid, simulateReactionDiffusion, type ReactionDiffusionOptions } from './reaction-diffusion.js';
 
 export interface SimulateOptions {
@@ -79,7 +79,7 @@ export function simulateProblem(problem: ProblemName, options: SimulateOptions =
     const field = options.paramField;
     if (field && field.grid.dims !== 1) throw new ProblemError('the F field must be 1D (columns t,F)');
     const instance = simulateLangevin({
-      ...(options.case !== undefined ? { case: options.case } : {}),
+      ...(options.case !== undefined ? { case: assertLangevinCase(options.case) } : {}),
       ...(options.noise !== undefined ? { noise: options.noise } : {}),
       ...(options.grid !== undefined ? { nodes: options.grid } : {}),
       ...(field && field.grid.dims === 1 ? { forcing: field.values, nodes: field.grid.n, duration: (field.grid.n - 1) * field.grid.dt } : {}),
@@ -91,7 +91,7 @@ export function simulateProblem(problem: ProblemName, options: SimulateOptions =
     const field = options.paramField;
     if (field && field.grid.dims !== 2) throw new ProblemError('the D field must be 2D (columns x,y,D)');
     return simulateHeat({
-      ...(options.case !== undefined ? { case: options.case } : {}),
+      ...(options.case !== undefined ? { case: assertHeatCase(options.case) } : {}),
       ...(options.noise !== undefined ? { noise: options.noise } : {}),
       ...(options.grid !== undefined ? { nodes: options.grid } : {}),
       ...(field && field.grid.dims === 2 ? { diffusivity: field.values, grid: field.grid } : {}),

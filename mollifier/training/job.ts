@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tf } from '../backend/tf.js';
 import { initBackend } from '../backend/index.js';
 import { assertBoundaryMode, type BoundaryMode } from '../layer/index.js';
-import { assertKernelFamily } from '../kernels/index.js';
+import { assertKernelFamily, type KernelFamily } from '../kernels/index.js';
 import { createModel } from '../models/index.js';
 import { modelNames, modelPresets, type FieldModel, type ModelName, type ModelPreset } from '../models/types.js';
 import { readComsolField, readInstance, readParamField } from '../io/index.js';
@@ -23,7 +23,7 @@ export interface JobConfig {
   pde: ProblemName;
   model: ModelName;
   derivatives: DerivativeMethod;
-  family: string;
+  family: KernelFamily;
   radius: number;
   boundary?: BoundaryMode | undefined;
   /** Parameter case of the simulated data (ignored with data files). */

@@ -5,6 +5,7 @@ import { tf, type Tensor, type Tensor2D } from '../backend/tf.js';
 import { Mollifier1d, Mollifier2d, type BoundaryMode } from '../layer/index.js';
 import { derivatives1d, operators2d } from '../autodiff/index.js';
 import type { FieldModel } from '../models/types.js';
+import type { KernelFamily } from '../kernels/index.js';
 import type { ChromatinConstants } from '../pdes/residuals.js';
 import { deriveSeed, uniformGenerator } from '../pdes/random.js';
 import { cropField, cropGrid } from '../pdes/grid-ops.js';
@@ -36,7 +37,7 @@ export interface Strategy {
 }
 
 export interface StrategyOptions {
-  family: string;
+  family: KernelFamily;
   radius: number;
   boundary: BoundaryMode;
   constants: ChromatinConstants;

@@ -4,6 +4,7 @@ import { tf, type Tensor } from '../backend/tf.js';
 import { peakTensorBytes } from '../backend/peak-memory.js';
 import { assertAxisFits, type BoundaryMode } from '../layer/index.js';
 import type { FieldModel } from '../models/types.js';
+import type { KernelFamily } from '../kernels/index.js';
 import { chromatinDefaults, type ChromatinConstants } from '../pdes/residuals.js';
 import type { TrainingData } from './data.js';
 import { learningRate, scheduleDefaults } from './schedule.js';
@@ -26,7 +27,7 @@ export interface TrainOptions {
    * so the field first fits the data and the residual then shapes a field that already means something.
    */
   pdeWarmup?: number;
-  family?: string;
+  family?: KernelFamily;
   radius?: number;
   boundary?: BoundaryMode;
   constants?: ChromatinConstants;
