@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from './usage-error.js';
+import { InputError } from '../mollifier/errors.js';
 import { configureLogging, logLevels } from './logging.js';
 
 // Each command's module is loaded only when that command runs (all of them for top-level help): the
@@ -27,10 +27,6 @@ function commandNamed(argv: readonly string[]): string | undefined {
   }
   return undefined;
 }
-
-// Library errors that mean "the input was bad", not "the program is broken". They carry a message that
-// names the bad value, so the CLI prints it as one line and exits 2 instead of showing a stack trace.
-const inputErrorNames = new Set(['UsageError', 'KernelError', 'LayerError', 'BackendError', 'ProblemError', 'AutodiffError', 'NetError', 'ModelError', 'MetricsError', 'SpecError', 'TransportError', 'StoreError', 'SweepTakenError']);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`mollifier: ${message}\n`);
@@ -68,7 +64,8 @@ export async function main(argv: string[]): Promise<void> {
       if (error.code === 'commander.help') fail(missingSubcommand(program, argv), 2);
       fail(error.message.replace(/^error: /, ''), 2);
     }
-    if (error instanceof Error && inputErrorNames.has(error.name)) fail(error.message, 2);
+    // Bad input (its message names the bad value): one line and exit 2, not a stack trace.
+    if (error instanceof InputError) fail(error.message, 2);
     throw error;
   }
 }

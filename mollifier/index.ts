@@ -2,6 +2,7 @@
 export { tf, initBackend, resetBackendChoice, backendNames, BackendError, logSoftmax, backendAvailability, probeWebGpu } from './backend/index.js';
 export type { BackendChoice, BackendName, BackendOptions, BackendAvailability, WebGpuProbe } from './backend/index.js';
 export { logger, setLogger } from './log.js';
+export { InputError } from './errors.js';
 export {
   KernelError,
   kernelFamilies,

@@ -1,5 +1,6 @@
 // A sweep spec (YAML): name, seeds, base options, a matrix whose cartesian product makes the jobs, with
 // include/exclude lists as in CI matrices. Every problem is reported with its path and file position.
+import { InputError } from '../protocol/errors.js';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ export interface SpecProblem {
   column?: number;
 }
 
-export class SpecError extends Error {
+export class SpecError extends InputError {
   constructor(
     readonly file: string,
     readonly problems: SpecProblem[],

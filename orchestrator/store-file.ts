@@ -1,10 +1,11 @@
 // What may be opened as a results store, checked before SQLite touches it: a regular SQLite file of this
 // program's schema, or a path where one can be created. Everything else is one clear line (StoreError), never
 // a stack trace, a hang on a special file, or tables written into somebody else's database.
+import { InputError } from '../protocol/errors.js';
 import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-export class StoreError extends Error {
+export class StoreError extends InputError {
   override name = 'StoreError';
 }
 

@@ -1,5 +1,6 @@
 // How the orchestrator and the workers meet: two narrow interfaces, implemented over NATS JetStream
 // (nats-transport.ts) and in process (in-process-transport.ts, the embedded default). Neither side knows which.
+import { InputError } from './errors.js';
 import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
 
 /** A message that must be settled: ack when done with it, nak to have it delivered again. */
@@ -36,7 +37,7 @@ export interface SweepLease {
 }
 
 /** Another live orchestrator holds the sweep. */
-export class SweepTakenError extends Error {
+export class SweepTakenError extends InputError {
   override name = 'SweepTakenError';
   constructor(
     readonly sweep: string,

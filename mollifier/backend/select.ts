@@ -2,6 +2,7 @@
 // The native packages are optional dependencies: they fail to install where libtensorflow cannot be
 // downloaded, and then this ladder simply steps past them, saying why in its one log line. webgpu is taken
 // only on a hardware adapter; a software one (lavapipe) only when forced (webgpu.ts).
+import { InputError } from '../errors.js';
 import { tf } from './tf.js';
 import { logger } from '../log.js';
 import { installHigherOrderGradients } from './higher-order-gradients.js';
@@ -40,7 +41,7 @@ export interface BackendOptions {
   log?: boolean;
 }
 
-export class BackendError extends Error {
+export class BackendError extends InputError {
   override name = 'BackendError';
 }
 

@@ -9,6 +9,7 @@
 // the same sum in a different order. Boundaries: 'valid' keeps only the nodes the kernel fully covers
 // (each axis shortened by 2R, the grid cropped accordingly); 'reflect' mirrors without repeating the edge
 // node (g[-1] = g[1]); 'periodic' wraps (g[-1] = g[n-1]).
+import { InputError } from '../errors.js';
 import { kernelWeights1d, type KernelFamily } from '../kernels/index.js';
 import { defaultFamily, defaultRadius } from '../layer/defaults.js';
 import type { Grid } from '../pdes/types.js';
@@ -17,7 +18,7 @@ export const smoothingBoundaries = ['valid', 'reflect', 'periodic'] as const;
 export type SmoothingBoundary = (typeof smoothingBoundaries)[number];
 
 /** Bad input to a metric (lengths that differ, a kernel that does not fit the grid). */
-export class MetricsError extends Error {
+export class MetricsError extends InputError {
   override name = 'MetricsError';
 }
 

@@ -1,11 +1,12 @@
 // Pieces the three architectures share: option checks, the [-1, 1] coordinate scaling, a seeded plain-JS
 // random source (deterministic on every backend, one independent stream per named tensor), variables with
 // names, dense layers, and a float64 least-squares solve.
+import { InputError } from '../errors.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor, Tensor2D, Variable } from '../backend/tf.js';
 import { modelPresets, type ModelOptions, type ModelPreset } from './types.js';
 
-export class ModelError extends Error {
+export class ModelError extends InputError {
   override name = 'ModelError';
 }
 

@@ -1,6 +1,7 @@
 // A small fully-connected network on raw tf.variable weights. No tfjs-layers: every op is a plain,
 // differentiable tfjs-core op (matMul + add, never fused), so nested tf.grad works to any order in the
 // input and tf.variableGrads works through those nested gradients (the autodiff baseline needs both).
+import { InputError } from '../errors.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor, Tensor2D, Variable } from '../backend/tf.js';
 
@@ -66,7 +67,7 @@ export interface Mlp {
   dispose(): void;
 }
 
-export class NetError extends Error {
+export class NetError extends InputError {
   override name = 'NetError';
 }
 

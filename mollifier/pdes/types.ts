@@ -1,6 +1,7 @@
 // What a problem instance is, independent of how it was made (simulated, read from CSV or COMSOL).
 // Fields are float64, 2D fields row-major with rows along y: value(i, j) = field[i * nx + j] at
 // (x0 + j·hx, y0 + i·hy).
+import { InputError } from '../errors.js';
 
 export const problemNames = ['langevin', 'heat', 'rd'] as const;
 export type ProblemName = (typeof problemNames)[number];
@@ -50,7 +51,7 @@ export interface ProblemInstance {
 }
 
 /** Bad user data or options: the CLI prints the message (which names the file, line or value) and exits 2. */
-export class ProblemError extends Error {
+export class ProblemError extends InputError {
   override name = 'ProblemError';
 }
 

@@ -1,5 +1,6 @@
 // Connecting to NATS: servers, auth (user/password, token, credentials file) and TLS passed through; reconnect
 // with backoff forever once connected; the first connection fails within `timeoutMs` with one clear line.
+import { InputError } from '../errors.js';
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { inboxPrefixOf } from './roles.js';
@@ -19,7 +20,7 @@ export interface NatsSettings {
   timeoutMs?: number;
 }
 
-export class TransportError extends Error {
+export class TransportError extends InputError {
   override name = 'TransportError';
 }
 
