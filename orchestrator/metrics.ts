@@ -3,7 +3,7 @@
 // configurations and lanes, never job ids. Names follow Prometheus conventions (prefix, units, _total).
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { HeartbeatMessage, JobOptions, JobStatus, ResultMessage } from '../protocol/index.js';
+import { jobStatusOf, type HeartbeatMessage, type JobOptions, type JobStatus, type ResultMessage } from '../protocol/index.js';
 
 const configLabels = ['sweep', 'pde', 'model', 'derivatives', 'noise'] as const;
 type ConfigLabels = Record<(typeof configLabels)[number], string>;
@@ -87,7 +87,7 @@ export class SweepMetrics {
   }
 
   result(result: ResultMessage, options: JobOptions): void {
-    const status = result.status === 'completed' ? 'done' : result.status;
+    const status = jobStatusOf(result.status);
     this.ended.inc({ sweep: result.sweep, status });
     const labels = configLabelsOf(result.sweep, options);
     const seconds = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000;

@@ -2,7 +2,7 @@
 // acked, so a crash never loses a finished result; a redelivered result finds its job ended and changes nothing.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import type { FailureMessage, JobOptions, JobStatus, ResultMessage } from '../protocol/index.js';
+import { jobStatusOf, type FailureMessage, type JobOptions, type JobStatus, type ResultMessage } from '../protocol/index.js';
 import type { PlannedSweepJob } from './spec.js';
 import { checkStorePath, StoreError } from './store-file.js';
 
@@ -196,7 +196,7 @@ export class ResultStore {
    * stale one (an older generation's, arriving after `--retry-failed` queued the job again).
    */
   recordResult(result: ResultMessage): boolean {
-    const status: JobStatus = result.status === 'completed' ? 'done' : result.status;
+    const status: JobStatus = jobStatusOf(result.status);
     const duration = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000;
     const changes = this.db
       .prepare(

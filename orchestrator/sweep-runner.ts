@@ -2,7 +2,7 @@
 // result (committed before it is acked) until no job is queued or running. Resuming is the same call.
 import { hostname } from 'node:os';
 import type { FailureMessage, HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessage, ResultMessage, SweepHolder } from '../protocol/index.js';
-import { protocolVersion } from '../protocol/index.js';
+import { jobStatusOf, protocolVersion } from '../protocol/index.js';
 import type { SweepSpec } from './spec.js';
 import type { ResultStore } from './store.js';
 import { configLabelsOf, type SweepMetrics } from './metrics.js';
@@ -222,7 +222,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
           log.warn({ job: result.job, host: result.host, lane: result.lane }, `refused a result for job ${result.job} from ${result.host}/${result.lane}: ${why}`);
         } else if (store.recordResult(result)) {
           ended++;
-          move(result.job, result.status === 'completed' ? 'done' : result.status);
+          move(result.job, jobStatusOf(result.status));
           const jobOptions = optionsOf.get(result.job);
           if (metrics && jobOptions) metrics.result(result, jobOptions);
           log.info({ job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);

@@ -122,3 +122,8 @@ export type FailureMessage = z.infer<typeof failureMessageSchema>;
 export type CancelMessage = z.infer<typeof cancelMessageSchema>;
 export type Message<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'diverged';
+
+/** A result's status as the store and the metrics name it ('completed' on the wire is 'done'). */
+export function jobStatusOf(status: ResultMessage['status']): Exclude<JobStatus, 'queued' | 'running'> {
+  return status === 'completed' ? 'done' : status;
+}

@@ -1,5 +1,5 @@
 // How the orchestrator and the workers meet: two narrow interfaces, implemented over NATS JetStream
-// (nats-transport.ts) and in process (in-process-transport.ts, the embedded default). Neither side knows which.
+// (nats/orchestrator-transport.ts, nats/worker-transport.ts) and in process (in-process-transport.ts, the embedded default). Neither side knows which.
 import { InputError } from './errors.js';
 import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
 

@@ -5,16 +5,14 @@ import { InputError } from '../errors.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor, Tensor2D, Variable } from '../backend/tf.js';
 import { modelPresets, type ModelOptions, type ModelPreset } from './types.js';
+import { dense, requireInteger as requireIntegerOf } from '../nets/mlp.js';
 
 export class ModelError extends InputError {
   override name = 'ModelError';
 }
 
 export function requireInteger(name: string, value: unknown, minimum: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-    throw new ModelError(`${name} must be an integer >= ${minimum}, got ${String(value)}`);
-  }
-  return value;
+  return requireIntegerOf(name, value, minimum, ModelError);
 }
 
 export function requirePositive(name: string, value: unknown): number {
@@ -187,10 +185,7 @@ export function createDense(store: VariableStore, name: string, fanIn: number, f
   return { kernel, bias };
 }
 
-/** x·W + b with plain matMul + add (never fused: every op must have a differentiable gradient). */
-export function dense(x: Tensor2D, layer: { kernel: Tensor; bias: Tensor }): Tensor2D {
-  return tf.add(tf.matMul(x, layer.kernel as Tensor2D), layer.bias) as Tensor2D;
-}
+export { dense };
 
 /** Columns [start, start + count) of a 2D tensor. */
 export function columns(x: Tensor2D, start: number, count: number): Tensor2D {

@@ -80,10 +80,12 @@ interface HiddenLayer extends DenseLayer {
   norm: { gain: Variable; bias: Variable } | null;
 }
 
-function requireInteger(name: string, value: number, minimum: number): void {
-  if (!Number.isInteger(value) || value < minimum) {
-    throw new NetError(`${name} must be an integer >= ${minimum}, got ${value}`);
+/** An integer ≥ minimum, or the given error naming the option (the models' checks use it too). */
+export function requireInteger(name: string, value: unknown, minimum: number, error: new (message: string) => Error = NetError): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    throw new error(`${name} must be an integer >= ${minimum}, got ${String(value)}`);
   }
+  return value;
 }
 
 export function resolveMlpOptions(options: MlpOptions): ResolvedMlpOptions {
@@ -162,8 +164,9 @@ function layerNormalize(z: Tensor2D, gain: Tensor, bias: Tensor): Tensor2D {
   return tf.add(tf.mul(normalised, gain), bias) as Tensor2D;
 }
 
-function dense(x: Tensor2D, layer: DenseLayer): Tensor2D {
-  return tf.add(tf.matMul(x, layer.kernel), layer.bias) as Tensor2D;
+/** x·W + b with plain matMul + add (never fused: every op must have a differentiable gradient). */
+export function dense(x: Tensor2D, layer: { kernel: Tensor; bias: Tensor }): Tensor2D {
+  return tf.add(tf.matMul(x, layer.kernel as Tensor2D), layer.bias) as Tensor2D;
 }
 
 function glorotUniform(fanIn: number, fanOut: number, seed: string): Tensor2D {
