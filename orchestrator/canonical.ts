@@ -18,13 +18,28 @@ export function stableId(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }
 
-/** Job id: every option, the seed included (defaults applied first, so `model: pinn` and no model agree). */
-export function jobIdOf(options: Record<string, unknown>): string {
-  return stableId({ job: options });
+/**
+ * What decides a job's result besides its options: the training code's defaults for its problem (a digest,
+ * protocol/job-options.ts) and the contents of the files it reads (protocol/fingerprint.ts).
+ */
+export interface JobContext {
+  defaults?: string;
+  inputs?: Record<string, string>;
 }
 
-/** Group id: the job's options without the seed — the runs that statistics pool. */
-export function groupIdOf(options: Record<string, unknown>): string {
+/** The context as hashed: absent parts left out, so a job with neither has the id it always had. */
+const contextOf = (context: JobContext) => ({
+  ...(context.defaults !== undefined ? { defaults: context.defaults } : {}),
+  ...(context.inputs && Object.keys(context.inputs).length ? { inputs: context.inputs } : {}),
+});
+
+/** Job id: every option, the seed included (defaults applied first, so `model: pinn` and no model agree), and its context. */
+export function jobIdOf(options: Record<string, unknown>, context: JobContext = {}): string {
+  return stableId({ job: options, ...contextOf(context) });
+}
+
+/** Group id: the job's options without the seed, and its context — the runs that statistics pool. */
+export function groupIdOf(options: Record<string, unknown>, context: JobContext = {}): string {
   const { seed: _seed, ...rest } = options;
-  return stableId({ group: rest });
+  return stableId({ group: rest, ...contextOf(context) });
 }

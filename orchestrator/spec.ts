@@ -4,7 +4,7 @@ import { InputError } from '../protocol/errors.js';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
 import { z } from 'zod';
-import { jobOptionNames, limits, noopOptionsSchema, trainOptionsSchema, type JobOptions } from '../protocol/index.js';
+import { fingerprintPath, jobFileOptions, jobOptionNames, limits, noopOptionsSchema, trainingDefaultsDigests, trainOptionsSchema, type JobOptions } from '../protocol/index.js';
 import { groupIdOf, jobIdOf } from './canonical.js';
 
 export interface SpecProblem {
@@ -56,6 +56,18 @@ export interface PlannedSweepJob {
   /** Position in the expanded grid (stable order). */
   index: number;
   options: JobOptions;
+  /** sha256 of each file option's contents (protocol/fingerprint.ts); part of the id, checked by the worker. */
+  inputs?: Record<string, string>;
+}
+
+export interface ParseSpecOptions {
+  /**
+   * The fingerprint of a file option's path (default: protocol/fingerprint.ts on this machine, relative paths from
+   * the working folder): the orchestrator must see the files its jobs read, to know when they change.
+   */
+  fingerprint?: (path: string) => string;
+  /** The training defaults' digests (default protocol/job-options.ts); tests pass others to see ids move. */
+  defaultsDigests?: Readonly<Record<string, string>>;
 }
 
 export interface SweepSpec {
@@ -124,7 +136,19 @@ function checkOption(key: string, value: unknown, kind: unknown): string | undef
   return checked.success ? undefined : checked.error.issues.map((i) => i.message).join('; ');
 }
 
-export function parseSpec(text: string, file = 'spec'): SweepSpec {
+export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOptions = {}): SweepSpec {
+  const fingerprint = parseOptions.fingerprint ?? fingerprintPath;
+  const fingerprints = new Map<string, string | Error>();
+  const fingerprintOf = (path: string): string | Error => {
+    if (!fingerprints.has(path)) {
+      try {
+        fingerprints.set(path, fingerprint(path));
+      } catch (error) {
+        fingerprints.set(path, error as Error);
+      }
+    }
+    return fingerprints.get(path)!;
+  };
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
@@ -198,6 +222,7 @@ export function parseSpec(text: string, file = 'spec'): SweepSpec {
   if (combos.length === 0) throw new SpecError(file, [at(['matrix'], 'the matrix is empty: every combination is excluded')]);
   const jobs: PlannedSweepJob[] = [];
   const ids = new Set<string>();
+  const unreadable = new Set<string>();
   combos.forEach((combo, c) => {
     for (const seed of seeds) {
       const merged: OptionSet = { ...spec.base, ...combo, seed };
@@ -212,10 +237,27 @@ export function parseSpec(text: string, file = 'spec'): SweepSpec {
         return;
       }
       const options = checked.data;
-      const id = jobIdOf(options);
+      const inputs: Record<string, string> = {};
+      if (options.kind === 'train') {
+        for (const name of jobFileOptions) {
+          const path = options[name];
+          if (path === undefined) continue;
+          const digest = fingerprintOf(path);
+          if (digest instanceof Error) {
+            if (unreadable.has(path)) return;
+            unreadable.add(path);
+            const reason = (digest as NodeJS.ErrnoException).code ?? digest.message;
+            problems.push({ path: `job ${c + 1}.${name}`, message: `cannot read ${path} to fingerprint it (${reason}): the orchestrator must see the files its jobs read` });
+            return;
+          }
+          inputs[name] = digest;
+        }
+      }
+      const context = options.kind === 'train' ? { defaults: (parseOptions.defaultsDigests ?? trainingDefaultsDigests)[options.pde], inputs } : {};
+      const id = jobIdOf(options, context);
       if (ids.has(id)) continue; // an include that repeats a combination: one job
       ids.add(id);
-      jobs.push({ id, group: groupIdOf(options), index: jobs.length, options });
+      jobs.push({ id, group: groupIdOf(options, context), index: jobs.length, options, ...(Object.keys(inputs).length ? { inputs } : {}) });
     }
   });
   if (problems.length) throw new SpecError(file, problems);

@@ -14,6 +14,8 @@ export interface JobRow {
   group: string;
   index: number;
   options: JobOptions;
+  /** sha256 of each file option's contents when planned (orchestrator/spec.ts); null when it reads none. */
+  inputs: Record<string, string> | null;
   status: JobStatus;
   attempts: number;
   generation: number;
@@ -65,21 +67,23 @@ CREATE TABLE IF NOT EXISTS jobs (
   finished_at TEXT,
   duration_s REAL,
   retired INTEGER NOT NULL DEFAULT 0,
+  inputs TEXT,
   PRIMARY KEY (sweep, id)
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (sweep, status);
 `;
 
-interface RawRow extends Omit<JobRow, 'options' | 'metrics' | 'group' | 'index'> {
+interface RawRow extends Omit<JobRow, 'options' | 'metrics' | 'group' | 'index' | 'inputs'> {
   grp: string;
   idx: number;
   options: string;
+  inputs: string | null;
   metrics: string | null;
 }
 
 const toRow = (raw: RawRow): JobRow => {
-  const { grp, idx, options, metrics, ...rest } = raw;
-  return { ...rest, group: grp, index: idx, options: JSON.parse(options) as JobOptions, metrics: metrics ? (JSON.parse(metrics) as JobRow['metrics']) : null };
+  const { grp, idx, options, metrics, inputs, ...rest } = raw;
+  return { ...rest, group: grp, index: idx, options: JSON.parse(options) as JobOptions, inputs: inputs ? (JSON.parse(inputs) as Record<string, string>) : null, metrics: metrics ? (JSON.parse(metrics) as JobRow['metrics']) : null };
 };
 
 /** Columns added after the first release of the store: an older store gets them on open. */
@@ -88,6 +92,7 @@ const addedColumns = [
   ['sweeps', 'secret', 'TEXT'],
   ['sweeps', 'epoch', 'INTEGER NOT NULL DEFAULT 0'],
   ['jobs', 'retired', 'INTEGER NOT NULL DEFAULT 0'],
+  ['jobs', 'inputs', 'TEXT'],
 ] as const;
 
 const storeTables = { sweeps: ['name', 'spec', 'created_at', 'updated_at'], jobs: ['sweep', 'id', 'grp', 'idx', 'options', 'status'] } as const;
@@ -143,7 +148,7 @@ export class ResultStore {
    */
   plan(sweep: string, jobs: readonly PlannedSweepJob[], spec?: string): { added: number; retired: number } {
     const now = new Date().toISOString();
-    const insert = this.db.prepare('INSERT OR IGNORE INTO jobs (sweep, id, grp, idx, options, status, queued_at) VALUES (?, ?, ?, ?, ?, \'queued\', ?)');
+    const insert = this.db.prepare('INSERT OR IGNORE INTO jobs (sweep, id, grp, idx, options, inputs, status, queued_at) VALUES (?, ?, ?, ?, ?, ?, \'queued\', ?)');
     const keep = this.db.prepare('UPDATE jobs SET retired = 0, idx = ? WHERE sweep = ? AND id = ?');
     return this.db.transaction(() => {
       this.ensureSweep(sweep, now);
@@ -151,7 +156,7 @@ export class ResultStore {
       this.db.prepare('UPDATE jobs SET retired = 1 WHERE sweep = ?').run(sweep);
       let added = 0;
       for (const job of jobs) {
-        added += insert.run(sweep, job.id, job.group, job.index, JSON.stringify(job.options), now).changes;
+        added += insert.run(sweep, job.id, job.group, job.index, JSON.stringify(job.options), job.inputs ? JSON.stringify(job.inputs) : null, now).changes;
         keep.run(job.index, sweep, job.id);
       }
       const retired = (this.db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE sweep = ? AND retired = 1').get(sweep) as { n: number }).n;

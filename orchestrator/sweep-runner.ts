@@ -185,7 +185,8 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   try {
     for (const job of unfinished) {
       const message: JobMessage = {
-        v: protocolVersion, type: 'job', sweep, run, id: job.id, group: job.group, ticket: ticketOf(secret, sweep, run, job.id, job.generation), options: job.options, generation: job.generation,
+        v: protocolVersion, type: 'job', sweep, run, id: job.id, group: job.group, ticket: ticketOf(secret, sweep, run, job.id, job.generation), options: job.options,
+        ...(job.inputs ? { inputs: job.inputs as JobMessage['inputs'] } : {}), generation: job.generation,
         ...(spec.timeoutMinutes !== undefined ? { timeout_s: spec.timeoutMinutes * 60 } : {}),
         enqueued_at: new Date().toISOString(),
       };

@@ -1,6 +1,7 @@
 // The wire contract: the one entry the orchestrator and the workers import.
 export { protocolVersion } from './version.js';
 export { limits } from './limits.js';
+export { fingerprintPath } from './fingerprint.js';
 export * from './job-options.js';
 export * from './messages.js';
 export { encode, decode, describeIssues, type Decoded } from './codec.js';

@@ -63,5 +63,20 @@ export type JobOptions = z.infer<typeof jobOptionsSchema>;
 /** Options as written in a spec, before defaults. */
 export type JobOptionsInput = z.input<typeof jobOptionsSchema>;
 
+/** The options that name a file (or an instance folder) the job reads: their contents are part of its identity. */
+export const jobFileOptions = ['param-field', 'data', 'phi-n', 'phi-d'] as const;
+export type JobFileOption = (typeof jobFileOptions)[number];
+
+/**
+ * The training code's defaults per problem, as a digest (mollifier/training/defaults.ts computes it). Part of every
+ * train job's id, so a changed default makes new jobs instead of reusing results trained under the old one.
+ * test/job-identity.test.ts fails until these equal the code's: paste the digests it prints.
+ */
+export const trainingDefaultsDigests = {
+  langevin: '9ecc633e0c6f0c68',
+  heat: '50571ba11c0a5544',
+  rd: '5e1d5d3633dafb74',
+} as const satisfies Record<TrainOptions['pde'], string>;
+
 /** Every option name a job may carry, for error messages and docs. */
 export const jobOptionNames: readonly string[] = [...new Set([...Object.keys(trainOptionsSchema.shape), ...Object.keys(noopOptionsSchema.shape)])];

@@ -1,4 +1,5 @@
 // The wire protocol's version. Every message carries it; a reader refuses any other (no silent mixing of
 // orchestrators and workers built from different contracts).
 // 2: jobs and results name their run and carry the job's ticket; subjects name the run (and the result's host).
-export const protocolVersion = 2;
+// 3: jobs carry the fingerprints of the files they read.
+export const protocolVersion = 3;

@@ -183,7 +183,9 @@ test('a job may read only under the worker\'s data roots: /etc/passwd, ../ and a
     const w = new CliProcess(cli, ['worker', '--nats', h.server.url, '--cpus', '1', '--host', 'w1', '--data-root', root]);
     await w.waitForLine(/pulling from/);
     const path = join(h.dir, 'files.yaml');
-    const fields = ['/etc/passwd', join(root, '..', '..', 'etc-passwd-via-dotdot.csv'), join(root, 'link.csv'), join(root, 'secret.csv')];
+    writeFileSync(join(h.dir, 'outside.csv'), 'x,y,D\n');
+    // Every file exists where the orchestrator runs (it fingerprints them to plan the sweep); the worker decides.
+    const fields = ['/etc/passwd', join(root, '..', 'outside.csv'), join(root, 'link.csv'), join(root, 'secret.csv')];
     writeFileSync(path, `name: files\nseeds: 1\nbase: {pde: heat, epochs: 2}\nmatrix:\n  param-field: [${fields.map((f) => JSON.stringify(f)).join(', ')}]\n`);
     const store = join(h.dir, 'files.sqlite');
     const run = h.orchestrator(path, store);
@@ -193,7 +195,7 @@ test('a job may read only under the worker\'s data roots: /etc/passwd, ../ and a
     const rows = h.storeRows(store);
     const reasonOf = (field: string) => rows.find((r) => (r.options as { 'param-field'?: string })['param-field'] === field)!.reason!;
     assert.match(reasonOf('/etc/passwd'), /^param-field \/etc\/passwd: outside the folders this worker may read/);
-    assert.match(reasonOf(fields[1]!), /no such file|outside the folders/);
+    assert.match(reasonOf(fields[1]!), /outside\.csv: outside the folders this worker may read/);
     assert.match(reasonOf(fields[2]!), /link\.csv: outside the folders this worker may read/);
     assert.match(reasonOf(fields[3]!), /secret\.csv: could not be read as the job expects/);
     const everything = [...rows.map((r) => JSON.stringify(r)), ...run.lines].join('\n');

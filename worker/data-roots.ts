@@ -5,14 +5,12 @@
 // stay in the worker's own log.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { JobOptions } from '../protocol/index.js';
-
-export const fileOptions = ['param-field', 'data', 'phi-n', 'phi-d'] as const;
+import { fingerprintPath, jobFileOptions, type JobOptions } from '../protocol/index.js';
 
 /** The job's file options that are set, as [option, path]. */
 export function jobFiles(options: JobOptions): Array<[string, string]> {
   if (options.kind !== 'train') return [];
-  return fileOptions.flatMap((name) => (typeof options[name] === 'string' ? [[name, options[name]] as [string, string]] : []));
+  return jobFileOptions.flatMap((name) => (typeof options[name] === 'string' ? [[name, options[name]] as [string, string]] : []));
 }
 
 function inside(path: string, root: string): boolean {
@@ -44,6 +42,21 @@ export function refusedFile(options: JobOptions, roots: readonly string[]): stri
       return `${name} ${path}: no such file or folder on this worker`;
     }
     if (!roots.some((root) => inside(real, root))) return `${name} ${path}: outside the folders this worker may read (worker --data-root)`;
+  }
+  return null;
+}
+
+/**
+ * Why the job must not run here: a file whose contents are not the ones the sweep was planned with (its id
+ * covers them: protocol/fingerprint.ts), or null. Only digests are named, never contents.
+ */
+export function changedInput(options: JobOptions, inputs: Readonly<Record<string, string>> | undefined): string | null {
+  if (!inputs) return null;
+  for (const [name, path] of jobFiles(options)) {
+    const planned = inputs[name];
+    if (planned === undefined) continue;
+    const here = fingerprintPath(resolve(path));
+    if (here !== planned) return `${name} ${path}: its contents differ from those the sweep was planned with (sha256 ${here.slice(0, 12)}… here, ${planned.slice(0, 12)}… planned); run the sweep again to plan it with the new file`;
   }
   return null;
 }

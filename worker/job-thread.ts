@@ -3,7 +3,7 @@
 // no-op lane never pays for it and a load failure is a failed job, not a thread that respawns in a loop.
 import type { MessagePort } from 'node:worker_threads';
 import type { JobOptions } from '../protocol/index.js';
-import { publicReadError, refusedFile } from './data-roots.js';
+import { changedInput, publicReadError, refusedFile } from './data-roots.js';
 import { logger } from '../mollifier/log.js';
 
 export interface ThreadTask {
@@ -11,6 +11,8 @@ export interface ThreadTask {
   port: MessagePort;
   /** Resolved folders the job's file options must lie in (data-roots.ts). */
   dataRoots: string[];
+  /** The fingerprints the job was planned with (the job message's `inputs`). */
+  inputs?: Record<string, string> | undefined;
 }
 
 export interface ThreadProgress {
@@ -49,8 +51,8 @@ async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: Mes
   return { status: 'completed', metrics: { duration_ms: performance.now() - started, seed: options.seed } };
 }
 
-async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: MessagePort, dataRoots: string[]): Promise<ThreadOutcome> {
-  const refused = refusedFile(options, dataRoots);
+async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: MessagePort, dataRoots: string[], inputs?: Record<string, string>): Promise<ThreadOutcome> {
+  const refused = refusedFile(options, dataRoots) ?? changedInput(options, inputs);
   if (refused) return { status: 'failed', reason: refused, metrics: null };
   const [{ runJob }, { jobConfigOf, flattenMetrics }] = await Promise.all([import('../mollifier/training/job.js'), import('./job-config.js')]);
   const result = await runJob(jobConfigOf(options), {
@@ -65,7 +67,7 @@ async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: M
 
 export default async function runTask(task: ThreadTask): Promise<ThreadOutcome> {
   try {
-    return task.options.kind === 'noop' ? await runNoop(task.options, task.port) : await runTrain(task.options, task.port, task.dataRoots);
+    return task.options.kind === 'noop' ? await runNoop(task.options, task.port) : await runTrain(task.options, task.port, task.dataRoots, task.inputs);
   } catch (error) {
     // Bad options (the science library's checks), out of memory in the backend, any error of the job itself.
     const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);

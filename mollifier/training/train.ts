@@ -66,6 +66,11 @@ export interface TrainOutcome {
   estimates: Estimates | undefined;
 }
 
+/** Autodiff collocation nodes per step [choice]: all interior nodes up to 1024; rd 256, to fit the 4th-order graph. */
+export function defaultCollocationBatch(problem: string): number {
+  return problem === 'rd' ? 256 : 1024;
+}
+
 export async function train(data: TrainingData, model: FieldModel, options: TrainOptions): Promise<TrainOutcome> {
   const epochs = options.epochs;
   const boundary: BoundaryMode = options.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
@@ -79,7 +84,7 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
     boundary,
     constants: options.constants ?? chromatinDefaults,
     seed: options.seed ?? 0,
-    collocationBatch: options.collocationBatch ?? (data.instance.problem === 'rd' ? 256 : 1024),
+    collocationBatch: options.collocationBatch ?? defaultCollocationBatch(data.instance.problem),
     rimData: options.rimData ?? true,
   };
   const strategy = options.derivatives === 'mollifier' ? mollifiedStrategy(data, model, strategyOptions) : autodiffStrategy(data, model, strategyOptions);
