@@ -4,40 +4,82 @@
 import { z } from 'zod';
 import { limits } from './limits.js';
 
-const positiveInt = z.number().int().positive();
+const positiveInt = z.number().int('must be an integer > 0').positive('must be an integer > 0');
+const positive = () => z.number().positive('must be > 0');
+const nonnegative = () => z.number().nonnegative('must be ≥ 0');
 /** Text options (paths, names, labels): bounded, so no job message nears the server's size limit. */
 const text = z.string().min(1).max(limits.optionTextChars, `at most ${limits.optionTextChars} characters`);
-const fraction = z.number().gt(0).lte(1);
+const fraction = z.number().gt(0, 'must be in (0, 1]').lte(1, 'must be in (0, 1]');
+
+/** How the command line reads an option's text (bin/commands/train.ts derives its options from this table). */
+export type OptionArgument = { choices: readonly string[] } | 'integer' | 'number' | 'band' | 'text';
+
+/** One job option: its wire schema (kebab-case name, as on the command line), how the CLI reads it, its help. */
+interface OptionRow<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  /** The placeholder shown in --help, e.g. `<name>`. */
+  placeholder: string;
+  argument: OptionArgument;
+  help: string;
+  /** Its default is the problem's (mollifier/training/job.ts jobDefaults); the CLI's help prints them. */
+  perProblem?: true;
+}
+
+const row = <S extends z.ZodType>(r: OptionRow<S>): OptionRow<S> => r;
+const choice = <T extends string>(values: readonly [T, ...T[]]) => ({ choices: values }) as const;
+const problems = ['langevin', 'heat', 'rd'] as const;
+const models = ['pinn', 'piratenet', 'pinnsformer'] as const;
+const methods = ['mollifier', 'autodiff'] as const;
+const families = ['bump', 'poly2', 'poly4', 'sine', 'fd'] as const;
+const boundaries = ['valid', 'reflect', 'periodic'] as const;
+const presets = ['cpu', 'paper'] as const;
+const estimates = ['separable', 'direct'] as const;
+
+/**
+ * THE table of `mollifier train` options: the wire schema below, the train command's options and the job's
+ * configuration (worker/job-config.ts) all derive from it; test/job-options.test.ts checks they agree with the
+ * science library's names, enums and defaults. A default here is applied once, by this schema.
+ */
+export const trainOptionTable = {
+  pde: row({ schema: z.enum(problems), placeholder: '<name>', argument: choice(problems), help: 'the problem' }),
+  model: row({ schema: z.enum(models).default('pinn'), placeholder: '<name>', argument: choice(models), help: 'base architecture' }),
+  derivatives: row({ schema: z.enum(methods).default('mollifier'), placeholder: '<method>', argument: choice(methods), help: 'PDE derivatives by the mollifier layer or by nested autodiff' }),
+  family: row({ schema: z.enum(families).default('bump'), placeholder: '<name>', argument: choice(families), help: "kernel family ('fd' = raw finite differences)" }),
+  radius: row({ schema: positiveInt.default(4), placeholder: '<cells>', argument: 'integer', help: 'kernel radius in grid cells' }),
+  boundary: row({ schema: z.enum(boundaries).optional(), placeholder: '<mode>', argument: choice(boundaries), help: 'kernel boundary (default periodic on periodic data, else valid)' }),
+  case: row({ schema: text.optional(), placeholder: '<name>', argument: 'text', help: 'parameter case of the simulated data', perProblem: true }),
+  noise: row({ schema: nonnegative().optional(), placeholder: '<sigma>', argument: 'number', help: 'noise level of the case (langevin white/varying-noisy, heat noisy)' }),
+  'obs-noise': row({ schema: nonnegative().default(0), placeholder: '<sigma>', argument: 'number', help: 'measurement noise on the observed field, relative to its std' }),
+  grid: row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'nodes (langevin) or nodes per axis (heat, rd)', perProblem: true }),
+  k: row({ schema: positive().optional(), placeholder: '<value>', argument: 'number', help: 'rd: k of the constant case, the scale of the others' }),
+  'interface-length': row({ schema: positive().optional(), placeholder: '<l>', argument: 'number', help: 'rd: interface length l of the data and the residual (default 0.03, or as the data were simulated)' }),
+  sample: row({ schema: fraction.default(0.1), placeholder: '<fraction>', argument: 'number', help: 'fraction of nodes observed, in (0, 1]' }),
+  epochs: row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'training steps', perProblem: true }),
+  lr: row({ schema: positive().default(1e-3), placeholder: '<value>', argument: 'number', help: 'initial learning rate' }),
+  seed: row({ schema: z.number().int('must be an integer ≥ 0').nonnegative('must be an integer ≥ 0').default(0), placeholder: '<s>', argument: 'integer', help: 'seed of data, sampling and initialisation' }),
+  preset: row({ schema: z.enum(presets).default('cpu'), placeholder: '<name>', argument: choice(presets), help: 'model size preset' }),
+  estimate: row({ schema: z.enum(estimates).default('separable'), placeholder: '<kind>', argument: choice(estimates), help: 'the estimate scored by the metrics' }),
+  'pde-warmup': row({ schema: z.number().min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(), placeholder: '<fraction>', argument: 'number', help: 'fraction of the epochs over which the PDE weight ramps in, in [0, 1)', perProblem: true }),
+  'fourier-band': row({ schema: z.tuple([z.number().positive(), z.number().positive()]).optional(), placeholder: '<min,max>', argument: 'band', help: 'pinn: Fourier frequencies on [-1, 1] coordinates, in units of π', perProblem: true }),
+  'fourier-count': row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'pinn: Fourier frequencies per coordinate', perProblem: true }),
+  'collocation-batch': row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'autodiff: collocation nodes per step', perProblem: true }),
+  'param-field': row({ schema: text.optional(), placeholder: '<file>', argument: 'text', help: 'CSV of the true parameter per node: simulate data with it' }),
+  data: row({ schema: text.optional(), placeholder: '<dir>', argument: 'text', help: 'train on a problem instance directory instead of simulating' }),
+  'phi-n': row({ schema: text.optional(), placeholder: '<file>', argument: 'text', help: 'rd: COMSOL export of φ_n to train on' }),
+  'phi-d': row({ schema: text.optional(), placeholder: '<file>', argument: 'text', help: 'rd: COMSOL export of φ_d to train on' }),
+};
+
+export type TrainOptionName = keyof typeof trainOptionTable;
+type SchemaShape<T extends Record<string, OptionRow>> = { [K in keyof T]: T[K]['schema'] };
+
+function shapeOf<T extends Record<string, OptionRow>>(table: T): SchemaShape<T> {
+  return Object.fromEntries(Object.entries(table).map(([name, r]) => [name, r.schema])) as SchemaShape<T>;
+}
 
 /** The options of `mollifier train` that a job may set (kebab-case, as on the command line). */
 export const trainOptionsSchema = z.strictObject({
   kind: z.literal('train').default('train'),
-  pde: z.enum(['langevin', 'heat', 'rd']),
-  model: z.enum(['pinn', 'piratenet', 'pinnsformer']).default('pinn'),
-  derivatives: z.enum(['mollifier', 'autodiff']).default('mollifier'),
-  family: z.enum(['bump', 'poly2', 'poly4', 'sine', 'fd']).default('bump'),
-  radius: positiveInt.default(4),
-  boundary: z.enum(['valid', 'reflect', 'periodic']).optional(),
-  case: text.optional(),
-  noise: z.number().nonnegative().optional(),
-  'obs-noise': z.number().nonnegative().default(0),
-  grid: positiveInt.optional(),
-  k: z.number().positive().optional(),
-  'interface-length': z.number().positive().optional(),
-  sample: fraction.default(0.1),
-  epochs: positiveInt.optional(),
-  lr: z.number().positive().default(1e-3),
-  seed: z.number().int().nonnegative().default(0),
-  preset: z.enum(['cpu', 'paper']).default('cpu'),
-  estimate: z.enum(['separable', 'direct']).default('separable'),
-  'pde-warmup': z.number().min(0).lt(1).optional(),
-  'fourier-band': z.tuple([z.number().positive(), z.number().positive()]).optional(),
-  'fourier-count': positiveInt.optional(),
-  'collocation-batch': positiveInt.optional(),
-  'param-field': text.optional(),
-  data: text.optional(),
-  'phi-n': text.optional(),
-  'phi-d': text.optional(),
+  ...shapeOf(trainOptionTable),
 });
 
 /** A job that trains nothing: sleeps, then reports (orchestration tests and benchmarks only). */

@@ -35,7 +35,7 @@ test('plan job ids are stable, distinct, and ignore where the level files are wr
   // The id follows the config, not its key order; a level file by its content.
   const config = a.jobs[0]!.config;
   assert.equal(jobId(config), jobId(Object.fromEntries(Object.entries(config).reverse()) as typeof config));
-  assert.notEqual(jobId(config), jobId({ ...config, epochs: config.epochs + 1 }));
+  assert.notEqual(jobId(config), jobId({ ...config, epochs: (config.epochs ?? 0) + 1 }));
   assert.equal(canonicalJson({ b: 1, a: [1, { d: undefined, c: 2 }] }), '{"a":[1,{"c":2}],"b":1}');
   const filed = a.jobs.find((j) => j.field)!;
   assert.equal(filed.id, jobId({ ...filed.config, paramField: 'anywhere.csv' }, filed.field!.sha256));

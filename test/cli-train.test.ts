@@ -39,17 +39,17 @@ test('bad train input exits 2 with the reason and writes nothing', () => {
   const cases: Array<[string[], RegExp]> = [
     [['--pde', 'wave'], /--pde must be one of langevin, heat, rd, got 'wave'/],
     [['--pde', 'heat', '--model', 'transformer'], /--model must be one of pinn, piratenet, pinnsformer, got 'transformer'/],
-    [['--pde', 'heat', '--epochs', '0'], /epochs 0 must be an integer > 0/],
-    [['--pde', 'heat', '--epochs', '-3'], /epochs -3 must be an integer > 0/],
-    [['--pde', 'heat', '--sample', '0'], /sample fraction 0 must be in \(0, 1\]/],
-    [['--pde', 'heat', '--sample', '1.2'], /sample fraction 1.2 must be in \(0, 1\]/],
+    [['--pde', 'heat', '--epochs', '0'], /--epochs 0: must be an integer > 0/],
+    [['--pde', 'heat', '--epochs', '-3'], /--epochs -3: must be an integer > 0/],
+    [['--pde', 'heat', '--sample', '0'], /--sample 0: must be in \(0, 1\]/],
+    [['--pde', 'heat', '--sample', '1.2'], /--sample 1.2: must be in \(0, 1\]/],
     [['--pde', 'heat', '--grid', '10', '--radius', '6', '--epochs', '2'], /too few for radius 6/],
-    [['--pde', 'heat', '--family', 'gauss'], /unknown kernel family 'gauss'/],
-    [['--pde', 'heat', '--pde-warmup', '1'], /pde warm-up 1 must be in \[0, 1\)/],
+    [['--pde', 'heat', '--family', 'gauss'], /--family must be one of bump, poly2, poly4, sine, fd, got 'gauss'/],
+    [['--pde', 'heat', '--pde-warmup', '1'], /--pde-warmup 1: must be in \[0, 1\)/],
     [['--pde', 'heat', '--fourier-band', '2,1'], /--fourier-band must be two positive numbers min,max with min ≤ max, got '2,1'/],
     [['--pde', 'heat', '--interface-length', '0.1'], /--interface-length sets the reaction-diffusion interface, not heat's/],
-    [['--pde', 'rd', '--interface-length', '-1'], /interface length -1 must be > 0/],
-    [['--pde', 'heat', '--collocation-batch', '0'], /collocation batch 0 must be an integer ≥ 1/],
+    [['--pde', 'rd', '--interface-length', '-1'], /--interface-length -1: must be > 0/],
+    [['--pde', 'heat', '--collocation-batch', '0'], /--collocation-batch 0: must be an integer > 0/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = run('train', ...args, '--out', out);

@@ -1,36 +1,16 @@
-// A train job's wire options (kebab-case, protocol/) → the science library's JobConfig.
+// A train job's wire options (kebab-case, protocol/job-options.ts) → the science library's JobConfig
+// (camelCase): the same names, one rule, no per-option code (test/job-options.test.ts checks the names agree).
 import type { TrainOptions } from '../protocol/index.js';
-import { jobDefaults, type JobConfig } from '../mollifier/training/job.js';
+import type { JobConfig } from '../mollifier/training/job.js';
+
+/** `obs-noise` → `obsNoise`, `phi-n` → `phiN`. */
+export function camelCaseOf(name: string): string {
+  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
 
 export function jobConfigOf(options: TrainOptions): JobConfig {
-  return {
-    pde: options.pde,
-    model: options.model,
-    derivatives: options.derivatives,
-    family: options.family,
-    radius: options.radius,
-    boundary: options.boundary,
-    case: options.case,
-    noise: options.noise,
-    obsNoise: options['obs-noise'],
-    grid: options.grid,
-    k: options.k,
-    interfaceLength: options['interface-length'],
-    sample: options.sample,
-    epochs: options.epochs ?? jobDefaults[options.pde].epochs,
-    lr: options.lr,
-    seed: options.seed,
-    preset: options.preset,
-    estimate: options.estimate,
-    pdeWarmup: options['pde-warmup'],
-    fourierBand: options['fourier-band'] as [number, number] | undefined,
-    fourierCount: options['fourier-count'],
-    collocationBatch: options['collocation-batch'],
-    paramField: options['param-field'],
-    data: options.data,
-    phiN: options['phi-n'],
-    phiD: options['phi-d'],
-  };
+  const { kind: _kind, ...rest } = options;
+  return Object.fromEntries(Object.entries(rest).map(([name, value]) => [camelCaseOf(name), value])) as unknown as JobConfig;
 }
 
 /** Nested metrics (the direct estimate's, versions) → one flat map of wire values. */

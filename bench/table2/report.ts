@@ -102,7 +102,7 @@ export function ratios(groups: readonly Table2Group[], problem: ProblemName, mod
   const mollified = find(groups, problem, table2Columns.find((c) => c.model === model && c.derivatives === 'mollifier')!.name);
   // Time per training step: the rd autodiff columns run fewer steps than the mollified ones (plan.ts).
   const perEpoch = (group: Table2Group | undefined) => {
-    const values = group?.completed.map((r) => (r.metrics!.time_s ?? NaN) / r.config.epochs).filter((v) => Number.isFinite(v)) ?? [];
+    const values = group?.completed.map((r) => (r.metrics!.time_s ?? NaN) / (r.config.epochs ?? NaN)).filter((v) => Number.isFinite(v)) ?? [];
     return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
   };
   const of = (key: 'time_s' | 'peak_bytes'): Ratio => {

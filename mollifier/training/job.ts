@@ -17,7 +17,7 @@ import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemIns
 import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
 import { assertFraction } from '../pdes/observation.js';
 import { trainingData, type TrainingData } from './data.js';
-import { derivativeMethods, train, type DerivativeMethod, type TrainProgress } from './train.js';
+import { defaultCollocationBatch, derivativeMethods, train, type DerivativeMethod, type TrainProgress } from './train.js';
 
 export interface JobConfig {
   pde: ProblemName;
@@ -42,7 +42,8 @@ export interface JobConfig {
   interfaceLength?: number | undefined;
   /** Fraction of nodes observed. */
   sample: number;
-  epochs: number;
+  /** Training steps (default per problem, jobDefaults). */
+  epochs?: number | undefined;
   lr: number;
   seed: number;
   preset: ModelPreset;
@@ -54,7 +55,7 @@ export interface JobConfig {
   fourierBand?: [number, number] | undefined;
   /** PINN Fourier frequencies per coordinate (default per problem). */
   fourierCount?: number | undefined;
-  /** Autodiff: collocation nodes per step (default: all interior nodes up to 1024; rd 64, to fit the 4th-order graph). */
+  /** Autodiff: collocation nodes per step (default per problem: defaultCollocationBatch in train.ts). */
   collocationBatch?: number | undefined;
   paramField?: string | undefined;
   data?: string | undefined;
@@ -81,8 +82,33 @@ export const jobDefaults: Record<ProblemName, { case: string; grid: number; epoc
 /** [choice] The field head's initial weights are scaled by this (SCIENCE.md §5 pitfall). */
 export const initialFieldHeadScale = 0.1;
 
+/** A job with every per-problem default filled in (resolveJob): what it actually runs with. */
+export type ResolvedJobConfig = JobConfig & {
+  epochs: number;
+  pdeWarmup: number;
+  fourierBand: [number, number];
+  fourierCount: number;
+  collocationBatch: number;
+};
+
+/** The per-problem defaults applied, once: everything below reads the resolved configuration. */
+export function resolveJob(config: JobConfig): ResolvedJobConfig {
+  const defaults = jobDefaults[config.pde];
+  const simulated = config.data === undefined && config.phiN === undefined && config.paramField === undefined;
+  return {
+    ...config,
+    ...(simulated ? { case: config.case ?? defaults.case, grid: config.grid ?? defaults.grid } : {}),
+    epochs: config.epochs ?? defaults.epochs,
+    pdeWarmup: config.pdeWarmup ?? defaults.pdeWarmup,
+    fourierBand: config.fourierBand ?? defaults.fourierBand,
+    fourierCount: config.fourierCount ?? defaults.fourierCount,
+    collocationBatch: config.collocationBatch ?? defaultCollocationBatch(config.pde),
+  };
+}
+
 export interface JobResult {
-  config: JobConfig;
+  /** The job as it ran: the given options with every default filled in. */
+  config: ResolvedJobConfig;
   status: 'completed' | 'diverged' | 'failed';
   reason?: string;
   metrics: (JobMetrics & { estimate: string; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'> }) | null;
@@ -113,7 +139,7 @@ export function validateJob(config: JobConfig): JobConfig {
   choose('estimate', config.estimate, ['separable', 'direct'] as const);
   assertKernelFamily(config.family);
   if (config.boundary !== undefined) assertBoundaryMode(config.boundary);
-  if (!Number.isInteger(config.epochs) || config.epochs <= 0) throw new ProblemError(`epochs ${config.epochs} must be an integer > 0`);
+  if (config.epochs !== undefined && !(Number.isInteger(config.epochs) && config.epochs > 0)) throw new ProblemError(`epochs ${config.epochs} must be an integer > 0`);
   if (!Number.isInteger(config.radius) || config.radius < 1) throw new ProblemError(`radius ${config.radius} must be an integer ≥ 1`);
   assertFraction(config.sample);
   if (!(config.lr > 0)) throw new ProblemError(`lr ${config.lr} must be > 0`);
@@ -146,9 +172,8 @@ function loadInstance(config: JobConfig): ProblemInstance {
     if (phiN.grid.nx !== phiD.grid.nx || phiN.grid.ny !== phiD.grid.ny) throw new ProblemError(`${config.phiD}: its grid does not match ${config.phiN}`);
     return { problem: 'rd', case: 'comsol', grid: phiN.grid, fields: { phi_n: phiN.values, phi_d: phiD.values }, parameters: {}, seed: 0 };
   }
-  const defaults = jobDefaults[config.pde];
   return simulateProblem(config.pde, {
-    ...(config.paramField ? { paramField: readParamField(config.paramField, config.pde) } : { case: config.case ?? defaults.case, grid: config.grid ?? defaults.grid }),
+    ...(config.paramField ? { paramField: readParamField(config.paramField, config.pde) } : { ...(config.case !== undefined ? { case: config.case } : {}), ...(config.grid !== undefined ? { grid: config.grid } : {}) }),
     ...(config.noise !== undefined ? { noise: config.noise } : {}),
     ...(config.k !== undefined ? { k: config.k } : {}),
     ...(config.interfaceLength !== undefined ? { interfaceLength: config.interfaceLength } : {}),
@@ -213,13 +238,12 @@ export interface RunJobOptions {
   onProgress?: (progress: TrainProgress) => void;
 }
 
-export async function runJob(config: JobConfig, options: RunJobOptions = {}): Promise<JobResult> {
-  validateJob(config);
+export async function runJob(given: JobConfig, options: RunJobOptions = {}): Promise<JobResult> {
+  const config = resolveJob(validateJob(given));
   const backend = await initBackend();
   const instance = loadInstance(config);
   const data = trainingData(instance, { sample: config.sample, noise: config.obsNoise, seed: config.seed });
-  const defaults = jobDefaults[config.pde];
-  const fourier = { band: config.fourierBand ?? defaults.fourierBand, count: config.fourierCount ?? defaults.fourierCount };
+  const fourier = { band: config.fourierBand, count: config.fourierCount };
   const model = createModel(config.model, {
     inputDim: data.dims,
     fieldChannels: data.channels.length,
@@ -238,8 +262,8 @@ export async function runJob(config: JobConfig, options: RunJobOptions = {}): Pr
       derivatives: config.derivatives,
       epochs: config.epochs,
       lr: config.lr,
-      pdeWarmup: config.pdeWarmup ?? defaults.pdeWarmup,
-      ...(config.collocationBatch !== undefined ? { collocationBatch: config.collocationBatch } : {}),
+      pdeWarmup: config.pdeWarmup,
+      collocationBatch: config.collocationBatch,
       family: config.family,
       radius: config.radius,
       boundary,
