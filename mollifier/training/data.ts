@@ -1,13 +1,16 @@
 // What a training job sees of a problem instance: coordinates of every node, the observed nodes with their
 // (noisy) values, the known fields, the truth for metrics, and the scales that normalise the loss terms.
 import { observe } from '../pdes/observation.js';
-import { gridCoordinates, gridSize, problemParameter, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
+import { gridCoordinates, gridSize, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
 import { fieldMean, fieldStd } from '../metrics/index.js';
+import { builtinProblems, type TrainingProblem } from '../problems/index.js';
 
-/** The field channels a model predicts for each problem. */
-export const fieldChannels: Record<ProblemName, readonly string[]> = { langevin: ['v'], heat: ['u'], rd: ['phi_n', 'phi_d'] };
+/** The field channels a model predicts for each built-in problem. */
+export const fieldChannels: Record<ProblemName, readonly string[]> = { langevin: builtinProblems.langevin.channels, heat: builtinProblems.heat.channels, rd: builtinProblems.rd.channels };
 
 export interface TrainingData {
+  /** The PDE, as a value: training asks it for derivatives, residual and estimate. */
+  problem: TrainingProblem;
   instance: ProblemInstance;
   grid: Grid;
   dims: 1 | 2;
@@ -38,29 +41,21 @@ export interface DataOptions {
   /** σ of additive measurement noise on the observed field, relative to the field's standard deviation (default 0). */
   noise?: number;
   seed?: number;
-}
-
-function residualScaleOf(instance: ProblemInstance, channelMean: number[], channelScale: number[]): number {
-  switch (instance.problem) {
-    case 'langevin':
-      return Math.hypot(channelMean[0]!, channelScale[0]!) || 1;
-    case 'heat':
-      return Math.sqrt(fieldMean(instance.fields.f!.map((v) => v * v))) || 1;
-    case 'rd': {
-      // The reaction 2(kφ_e − φ_h) balances 2φ_h = 1 − φ_n + φ_d on average.
-      return Math.abs(1 - channelMean[0]! + channelMean[1]!) || 1;
-    }
-  }
+  /** The problem (default: the built-in one the instance names). */
+  problem?: TrainingProblem;
 }
 
 export function trainingData(instance: ProblemInstance, options: DataOptions = {}): TrainingData {
-  const channels = fieldChannels[instance.problem];
+  const problem = options.problem ?? builtinProblems[instance.problem];
+  const channels = problem.channels;
   const grid = instance.grid;
   const nodes = gridSize(grid);
   for (const name of channels) {
-    if (!instance.fields[name]) throw new ProblemError(`the ${instance.problem} data have no field '${name}' to train on`);
+    if (!instance.fields[name]) throw new ProblemError(`the ${problem.name} data have no field '${name}' to train on`);
   }
-  if (instance.problem === 'heat' && !instance.fields.f) throw new ProblemError('the heat data have no source field f');
+  for (const name of problem.sources) {
+    if (!instance.fields[name]) throw new ProblemError(`the ${problem.name} data have no source field ${name}`);
+  }
   const columns = gridCoordinates(grid);
   const dims = columns.length as 1 | 2;
   const coordinates = new Float32Array(nodes * dims);
@@ -87,6 +82,7 @@ export function trainingData(instance: ProblemInstance, options: DataOptions = {
   });
   const shape = grid.dims === 1 ? [grid.n] : [grid.ny, grid.nx];
   return {
+    problem,
     instance,
     grid,
     dims,
@@ -100,8 +96,8 @@ export function trainingData(instance: ProblemInstance, options: DataOptions = {
     targets,
     channelMean,
     channelScale,
-    residualScale: residualScaleOf(instance, channelMean, channelScale),
-    parameterName: problemParameter[instance.problem],
-    truthParameter: instance.fields[problemParameter[instance.problem]],
+    residualScale: problem.residualScale(instance, channelMean, channelScale),
+    parameterName: problem.parameter,
+    truthParameter: instance.fields[problem.parameter],
   };
 }

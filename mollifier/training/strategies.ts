@@ -11,7 +11,8 @@ import { deriveSeed, uniformGenerator } from '../pdes/random.js';
 import { cropField, cropGrid } from '../pdes/grid-ops.js';
 import { gridCoordinates, type Grid } from '../pdes/types.js';
 import type { TrainingData } from './data.js';
-import { parameterFromHead, residual, separable, reportedLaplacian, type Terms } from './physics.js';
+import { operators1d, termKey, type FieldOperator, type Operator1d, type TermMap, type TrainingProblem } from '../problems/index.js';
+import type { Operator2d } from '../kernels/index.js';
 
 export interface StepLosses {
   data: Tensor;
@@ -58,12 +59,26 @@ async function read(t: Tensor): Promise<Float64Array> {
 function fieldOf(data: TrainingData, model: FieldModel, x: Tensor2D): { field: Tensor2D; parameter: Tensor } {
   const out = model.apply(x);
   const field = tf.add(tf.mul(out.field, tf.tensor1d(data.channelScale)), tf.tensor1d(data.channelMean)) as Tensor2D;
-  return { field, parameter: parameterFromHead(data.instance.problem, tf.reshape(out.parameter, [-1])) };
+  // A positive parameter's head is its logarithm: exp keeps it positive and lets a PDE loss move it by factors.
+  const raw = tf.reshape(out.parameter, [-1]);
+  return { field, parameter: data.problem.positiveParameter ? tf.exp(raw) : raw };
 }
 
 function trimOf(options: StrategyOptions): number {
   return options.boundary === 'valid' ? options.radius : 0;
 }
+
+/** Every operator the problem reads of any channel, in the order first declared, the value first (the data term's). */
+function layerOperators(problem: TrainingProblem): FieldOperator[] {
+  const all = ['value', ...Object.values(problem.derivatives).flat()] as FieldOperator[];
+  return all.filter((op, i) => all.indexOf(op) === i);
+}
+
+const orderOf = (operator: FieldOperator) => {
+  const order = operators1d.indexOf(operator as Operator1d);
+  if (order < 0) throw new Error(`'${operator}' is not a 1D derivative (${operators1d.join(', ')})`);
+  return order;
+};
 
 /** Interior node indices (row-major) of the grid after trimming `trim` nodes on every side. */
 function interiorIndices(grid: Grid, trim: number): Int32Array {
@@ -93,18 +108,15 @@ function dataLoss(data: TrainingData, predicted: Tensor, targets: Tensor, mask: 
 }
 
 export function mollifiedStrategy(data: TrainingData, model: FieldModel, options: StrategyOptions): Strategy {
-  const problem = data.instance.problem;
+  const problem = data.problem;
   const trim = trimOf(options);
   const common = { family: options.family, radius: options.radius, boundary: options.boundary };
   const grid = data.grid;
+  const operators = layerOperators(problem);
   const layer =
     grid.dims === 1
-      ? new Mollifier1d({ ...common, spacing: grid.dt, orders: [0, 1] })
-      : new Mollifier2d({
-          ...common,
-          spacing: [grid.hy, grid.hx],
-          operators: problem === 'heat' ? ['value', 'laplacian'] : ['value', 'dx', 'dy', 'laplacian', 'biharmonic'],
-        });
+      ? new Mollifier1d({ ...common, spacing: grid.dt, orders: operators.map(orderOf) })
+      : new Mollifier2d({ ...common, spacing: [grid.hy, grid.hx], operators: operators as Operator2d[] });
   const interior = interiorIndices(grid, trim);
   const channels = data.channels.length;
   const pick = (values: Float32Array, width: number) => {
@@ -126,7 +138,7 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
         targets: tf.keep(tf.tensor2d(data.targets, [data.nodes, channels])),
       }
     : undefined;
-  const source = data.instance.fields.f ? tf.keep(tf.tensor1d(pick(Float32Array.from(data.instance.fields.f), 1))) : undefined;
+  const sources = Object.fromEntries(problem.sources.map((name) => [name, tf.keep(tf.tensor1d(pick(Float32Array.from(data.instance.fields[name]!), 1)))]));
   const gridShape = [1, ...data.shape];
 
   const evaluate = () => {
@@ -135,19 +147,10 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
     // Each output [1, ...interior, C] → [interior nodes, C]
     const flat = outputs.map((o) => tf.reshape(o, [interior.length, channels]));
     const channel = (t: Tensor, c: number) => tf.reshape(tf.slice(t, [0, c], [interior.length, 1]), [-1]);
-    let terms: Terms;
-    if (problem === 'langevin') terms = { problem, v: channel(flat[0]!, 0), dv: channel(flat[1]!, 0) };
-    else if (problem === 'heat') terms = { problem, u: channel(flat[0]!, 0), laplacian: channel(flat[1]!, 0) };
-    else {
-      const [value, dx, dy, laplacian, biharmonic] = flat;
-      terms = {
-        problem,
-        chromatin: {
-          phiN: channel(value!, 0), phiD: channel(value!, 1), dxN: channel(dx!, 0), dyN: channel(dy!, 0), dxD: channel(dx!, 1),
-          dyD: channel(dy!, 1), laplacianN: channel(laplacian!, 0), laplacianD: channel(laplacian!, 1), biharmonicD: channel(biharmonic!, 1),
-        },
-      };
-    }
+    const terms: Record<string, Tensor> = { ...sources };
+    data.channels.forEach((name, c) => {
+      for (const op of problem.derivatives[name] ?? []) terms[termKey(name, op)] = channel(flat[operators.indexOf(op)]!, c);
+    });
     const parameterGrid = tf.reshape(parameter, [...gridShape, 1]);
     const begin = [0, ...data.shape.map(() => trim), 0];
     const size = [1, ...data.shape.map((n) => n - 2 * trim), 1];
@@ -158,7 +161,7 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
   return {
     losses() {
       const { terms, parameter, smoothed, rawField } = evaluate();
-      const pde = tf.mean(tf.square(tf.div(residual(terms, parameter, source, options.constants), data.residualScale)));
+      const pde = tf.mean(tf.square(tf.div(problem.residual(terms, parameter, { constants: options.constants }), data.residualScale)));
       if (!rim) return { data: dataLoss(data, smoothed, targets, mask), pde };
       const squared = (predicted: Tensor, observed: Tensor, weights: Tensor) =>
         tf.sum(tf.mul(tf.square(tf.div(tf.sub(predicted, observed), tf.tensor1d(data.channelScale))), weights));
@@ -168,8 +171,8 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
     async estimates() {
       const result = tf.tidy(() => {
         const { terms, parameter, smoothed } = evaluate();
-        const laplacian = reportedLaplacian(terms);
-        return { sep: separable(terms, source, options.constants), parameter, laplacian, smoothed };
+        const laplacian = problem.reportedLaplacian ? terms[problem.reportedLaplacian] : undefined;
+        return { sep: problem.separable(terms, { constants: options.constants }), parameter, laplacian, smoothed };
       });
       const smoothed = await read(result.smoothed);
       return {
@@ -181,30 +184,22 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
       };
     },
     dispose() {
-      tf.dispose([x, targets, mask, ...(source ? [source] : []), ...(rim ? [rim.mask, rim.targets] : [])]);
+      tf.dispose([x, targets, mask, ...Object.values(sources), ...(rim ? [rim.mask, rim.targets] : [])]);
       layer.dispose();
     },
   };
 }
 
-function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D): Terms {
-  const problem = data.instance.problem;
+/** The problem's derivatives of each channel at the points x, by nested autodiff, and its sources there. */
+function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D, sources: TermMap): TermMap {
   const column = (c: number) => (points: Tensor2D) => tf.slice(fieldOf(data, model, points).field, [0, c], [points.shape[0], 1]) as Tensor2D;
-  const flat = (t: Tensor) => tf.reshape(t, [-1]);
-  if (problem === 'langevin') {
-    const [v, dv] = derivatives1d(column(0), x, [0, 1]);
-    return { problem, v: flat(v!), dv: flat(dv!) };
-  }
-  if (problem === 'heat') {
-    const [u, laplacian] = operators2d(column(0), x, ['value', 'laplacian']);
-    return { problem, u: flat(u!), laplacian: flat(laplacian!) };
-  }
-  const [phiN, dxN, dyN, laplacianN] = operators2d(column(0), x, ['value', 'dx', 'dy', 'laplacian']).map(flat);
-  const [phiD, dxD, dyD, laplacianD, biharmonicD] = operators2d(column(1), x, ['value', 'dx', 'dy', 'laplacian', 'biharmonic']).map(flat);
-  return {
-    problem,
-    chromatin: { phiN: phiN!, phiD: phiD!, dxN: dxN!, dyN: dyN!, dxD: dxD!, dyD: dyD!, laplacianN: laplacianN!, laplacianD: laplacianD!, biharmonicD: biharmonicD! },
-  };
+  const terms: Record<string, Tensor> = { ...sources };
+  data.channels.forEach((name, c) => {
+    const ops = data.problem.derivatives[name] ?? [];
+    const values = data.dims === 1 ? derivatives1d(column(c), x, ops.map(orderOf)) : operators2d(column(c), x, ops as Operator2d[]);
+    ops.forEach((op, i) => (terms[termKey(name, op)] = tf.reshape(values[i]!, [-1])));
+  });
+  return terms;
 }
 
 export function autodiffStrategy(data: TrainingData, model: FieldModel, options: StrategyOptions): Strategy {
@@ -219,7 +214,8 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
     for (let i = 0; i < nodes.length; i++) out.set(data.coordinates.subarray(nodes[i]! * data.dims, nodes[i]! * data.dims + data.dims), i * data.dims);
     return tf.tensor2d(out, [nodes.length, data.dims]);
   };
-  const sourceAt = (nodes: ArrayLike<number>) => (data.instance.fields.f ? tf.tensor1d(Float32Array.from(nodes, (n) => data.instance.fields.f![n]!)) : undefined);
+  const problem = data.problem;
+  const sourcesAt = (nodes: ArrayLike<number>): TermMap => Object.fromEntries(problem.sources.map((name) => [name, tf.tensor1d(Float32Array.from(nodes, (n) => data.instance.fields[name]![n]!))]));
   const observedX = tf.keep(coordinatesOf(data.observed));
   const observedTargets = tf.keep(
     tf.tensor2d(Float32Array.from({ length: data.observed.length * channels }, (_, i) => data.targets[data.observed[Math.floor(i / channels)]! * channels + (i % channels)]!), [data.observed.length, channels]),
@@ -240,10 +236,9 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
     losses() {
       const nodes = sampleBatch();
       const x = coordinatesOf(nodes);
-      const terms = autodiffTerms(data, model, x);
+      const terms = autodiffTerms(data, model, x, sourcesAt(nodes));
       const parameter = fieldOf(data, model, x).parameter;
-      const source = sourceAt(nodes);
-      const pde = tf.mean(tf.square(tf.div(residual(terms, parameter, source, options.constants), data.residualScale)));
+      const pde = tf.mean(tf.square(tf.div(problem.residual(terms, parameter, { constants: options.constants }), data.residualScale)));
       const predicted = fieldOf(data, model, observedX).field;
       return { data: dataLoss(data, predicted, observedTargets, ones), pde };
     },
@@ -253,10 +248,10 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
         const nodes = interior.subarray(start, Math.min(interior.length, start + batch));
         const out = tf.tidy(() => {
           const x = coordinatesOf(nodes);
-          const terms = autodiffTerms(data, model, x);
+          const terms = autodiffTerms(data, model, x, sourcesAt(nodes));
           const { field, parameter } = fieldOf(data, model, x);
-          const laplacian = reportedLaplacian(terms);
-          return { sep: separable(terms, sourceAt(nodes), options.constants), parameter, laplacian, field };
+          const laplacian = problem.reportedLaplacian ? terms[problem.reportedLaplacian] : undefined;
+          return { sep: problem.separable(terms, { constants: options.constants }), parameter, laplacian, field };
         });
         parts.sep.push(await read(out.sep));
         parts.direct.push(await read(out.parameter));
