@@ -47,7 +47,7 @@ test('bad train input exits 2 with the reason and writes nothing', () => {
     [['--pde', 'heat', '--family', 'gauss'], /--family must be one of bump, poly2, poly4, sine, fd, got 'gauss'/],
     [['--pde', 'heat', '--pde-warmup', '1'], /--pde-warmup 1: must be in \[0, 1\)/],
     [['--pde', 'heat', '--fourier-band', '2,1'], /--fourier-band must be two positive numbers min,max with min ≤ max, got '2,1'/],
-    [['--pde', 'heat', '--interface-length', '0.1'], /--interface-length sets the reaction-diffusion interface, not heat's/],
+    [['--pde', 'heat', '--interface-length', '0.1'], /--interface-length does not apply to heat: its residual has no length scale/],
     [['--pde', 'rd', '--interface-length', '-1'], /--interface-length -1: must be > 0/],
     [['--pde', 'heat', '--collocation-batch', '0'], /--collocation-batch 0: must be an integer > 0/],
   ];

@@ -10,7 +10,7 @@ import type { JobConfig } from '../mollifier/training/job.js';
 import { jobDefaults } from '../mollifier/training/job.js';
 import { problemNames } from '../mollifier/pdes/types.js';
 import { modelNames, modelPresets } from '../mollifier/models/types.js';
-import { defaultCollocationBatch, derivativeMethods } from '../mollifier/training/train.js';
+import { derivativeMethods } from '../mollifier/training/train.js';
 import { kernelFamilies } from '../mollifier/kernels/index.js';
 import { boundaryModes } from '../mollifier/layer/index.js';
 import { defaultFamily, defaultRadius } from '../mollifier/layer/defaults.js';
@@ -48,7 +48,7 @@ test('the table\'s defaults are the library\'s, and an option with a per-problem
   const perProblem = Object.entries(trainOptionTable).filter(([, row]) => 'perProblem' in row && row.perProblem).map(([name]) => name);
   assert.deepEqual(perProblem.sort(), ['case', 'collocation-batch', 'epochs', 'fourier-band', 'fourier-count', 'grid', 'pde-warmup']);
   for (const name of perProblem) assert.equal((parsed as Record<string, unknown>)[name], undefined, `${name} is resolved by the problem, not the schema`);
-  for (const name of perProblem.filter((n) => n !== 'collocation-batch')) assert.ok(camelCaseOf(name) in jobDefaults.heat, `${name} has a per-problem default`);
+  for (const name of perProblem) assert.ok(camelCaseOf(name) in jobDefaults.heat, `${name} has a per-problem default`);
   // The wire options of a job become its configuration by name alone.
   const config = jobConfigOf(trainOptionsSchema.parse({ pde: 'rd', 'obs-noise': 0.05, 'phi-n': 'a.csv', 'phi-d': 'b.csv', 'fourier-band': [1, 2] }));
   assert.equal(config.obsNoise, 0.05);
@@ -59,7 +59,7 @@ test('the table\'s defaults are the library\'s, and an option with a per-problem
 test('regression: train --help shows every option of the table and the per-problem defaults the code uses (it said rd 64 where the code used 256)', () => {
   const help = spawnSync(process.execPath, [cli, 'train', '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
   for (const name of Object.keys(trainOptionTable)) assert.ok(help.includes(`--${name} `), `--${name} in the help`);
-  assert.match(help, new RegExp(`--collocation-batch <n> .*rd ${defaultCollocationBatch('rd')}`));
+  assert.match(help, new RegExp(`--collocation-batch <n> .*rd ${jobDefaults.rd.collocationBatch}`));
   assert.match(help, new RegExp(`--epochs <n> .*langevin ${jobDefaults.langevin.epochs}, heat ${jobDefaults.heat.epochs}, rd ${jobDefaults.rd.epochs}`));
   const bad = spawnSync(process.execPath, [cli, 'train', '--pde', 'heat', '--radius', '0', '--out', '/tmp/never.json'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);

@@ -3,8 +3,9 @@ import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { extname } from 'node:path';
 import { runJob, jobDefaults } from '../../mollifier/training/job.js';
+import type { ProblemDefaults } from '../../mollifier/problems/index.js';
 import { problemNames, type ProblemName } from '../../mollifier/pdes/types.js';
-import { defaultCollocationBatch, type TrainProgress } from '../../mollifier/training/train.js';
+import type { TrainProgress } from '../../mollifier/training/train.js';
 import { logger } from '../../mollifier/log.js';
 import { trainOptionsSchema, trainOptionTable, type OptionArgument, type TrainOptionName, type TrainOptions } from '../../protocol/index.js';
 import { camelCaseOf, jobConfigOf } from '../../worker/job-config.js';
@@ -18,8 +19,8 @@ interface TrainCliOptions extends Record<string, unknown> {
 
 /** The per-problem defaults of an option, as the code has them ("langevin 3000, heat 1000, rd 2000"). */
 function perProblemDefaults(name: TrainOptionName): string {
-  const key = camelCaseOf(name) as keyof (typeof jobDefaults)['heat'];
-  const of = (problem: ProblemName) => (name === 'collocation-batch' ? defaultCollocationBatch(problem) : jobDefaults[problem][key]);
+  const key = camelCaseOf(name) as keyof ProblemDefaults;
+  const of = (problem: ProblemName) => jobDefaults[problem][key];
   return problemNames.map((p) => `${p} ${JSON.stringify(of(p)).replace(/"/g, '')}`).join(', ');
 }
 

@@ -3,8 +3,8 @@
 // hands them over as named terms, and asks the problem for its residual and its separable estimate.
 import type { Tensor } from '../backend/tf.js';
 import type { Operator2d } from '../kernels/index.js';
-import type { ChromatinConstants } from '../pdes/residuals.js';
 import type { ProblemInstance } from '../pdes/types.js';
+import type { SimulateOptions } from '../pdes/simulate.js';
 
 /** A derivative of a 1D field along t: the value, then 1st, 2nd, 3rd, 4th order. */
 export const operators1d = ['value', 'dt', 'dtt', 'dttt', 'dtttt'] as const;
@@ -17,8 +17,22 @@ export type TermMap = Readonly<Record<string, Tensor>>;
 export const termKey = (channel: string, operator: FieldOperator) => `${channel}:${operator}`;
 
 export interface ResidualContext {
-  /** Constants of the residual (the chromatin model's φ_max and l; others ignore them). */
-  constants: ChromatinConstants;
+  /** Constants of the residual, as the problem's `constantsOf` made them (the chromatin model's φ_max and l). */
+  constants: Readonly<Record<string, number>>;
+}
+
+/** What a training job of the problem uses when its options leave something out [choice]. */
+export interface ProblemDefaults {
+  case: string;
+  grid: number;
+  epochs: number;
+  /** Fraction of the epochs over which the PDE weight ramps in. */
+  pdeWarmup: number;
+  /** PINN Fourier band on [-1, 1] coordinates, in units of π. */
+  fourierBand: [number, number];
+  fourierCount: number;
+  /** Autodiff collocation nodes per step. */
+  collocationBatch: number;
 }
 
 export interface TrainingProblem {
@@ -41,4 +55,16 @@ export interface TrainingProblem {
   readonly reportedLaplacian?: string;
   /** Typical size of the residual's terms on these data, so the PDE loss is dimensionless. */
   residualScale(instance: ProblemInstance, channelMean: readonly number[], channelScale: readonly number[]): number;
+  readonly defaults: ProblemDefaults;
+  /** The simulator's own defaults (they decide the data a job trains on: part of the defaults' digest). */
+  readonly simulationDefaults: object;
+  /** An instance to train on. */
+  simulate(options: SimulateOptions): ProblemInstance;
+  /** The field's true Laplacian on the instance's grid, where the data allow it (for the metrics). */
+  trueLaplacian?(instance: ProblemInstance): Float64Array | undefined;
+  /**
+   * The residual's constants, with a length scale the job may set (`interface-length`): as given, else as the data
+   * were simulated, else the default. A problem without it takes no constants, and a job may not set one.
+   */
+  constantsOf?(lengthScale: number | undefined, instance: ProblemInstance): Record<string, number>;
 }

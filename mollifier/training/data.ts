@@ -6,7 +6,7 @@ import { fieldMean, fieldStd } from '../metrics/index.js';
 import { builtinProblems, type TrainingProblem } from '../problems/index.js';
 
 /** The field channels a model predicts for each built-in problem. */
-export const fieldChannels: Record<ProblemName, readonly string[]> = { langevin: builtinProblems.langevin.channels, heat: builtinProblems.heat.channels, rd: builtinProblems.rd.channels };
+export const fieldChannels = Object.fromEntries(Object.entries(builtinProblems).map(([name, problem]) => [name, problem.channels])) as Record<ProblemName, readonly string[]>;
 
 export interface TrainingData {
   /** The PDE, as a value: training asks it for derivatives, residual and estimate. */

@@ -2,31 +2,22 @@
 // their digest. A sweep's job id includes the digest (protocol/job-options.ts keeps a copy that a test checks),
 // so a changed default makes new jobs instead of silently reusing results trained under the old one.
 import { createHash } from 'node:crypto';
-import { langevinDefaults } from '../pdes/langevin.js';
-import { heatDefaults } from '../pdes/heat.js';
-import { reactionDiffusionDefaults } from '../pdes/reaction-diffusion.js';
 import { defaultObservedFraction } from '../pdes/observation.js';
-import { chromatinDefaults } from '../pdes/residuals.js';
 import { pinnPresets } from '../models/pinn.js';
 import { pirateNetPresets } from '../models/piratenet.js';
 import { pinnsFormerPresets } from '../models/pinnsformer.js';
 import type { ProblemName } from '../pdes/types.js';
-import { initialFieldHeadScale, jobDefaults } from './job.js';
+import { builtinProblems } from '../problems/index.js';
+import { initialFieldHeadScale } from './job.js';
 import { scheduleDefaults } from './schedule.js';
-import { defaultCollocationBatch } from './train.js';
-
-const simulationDefaults: Record<ProblemName, object> = {
-  langevin: langevinDefaults,
-  heat: heatDefaults,
-  rd: { ...reactionDiffusionDefaults, chromatin: chromatinDefaults },
-};
 
 /** Every default a job of this problem depends on: the problem's own, the simulator's, and the shared ones. */
 export function trainingDefaultsOf(problem: ProblemName): object {
+  const { collocationBatch, ...own } = builtinProblems[problem].defaults;
   return {
-    problem: jobDefaults[problem],
-    simulation: simulationDefaults[problem],
-    collocationBatch: defaultCollocationBatch(problem),
+    problem: own,
+    simulation: builtinProblems[problem].simulationDefaults,
+    collocationBatch,
     observedFraction: defaultObservedFraction,
     schedule: scheduleDefaults,
     initialFieldHeadScale,

@@ -8,16 +8,14 @@ import { assertKernelFamily, type KernelFamily } from '../kernels/index.js';
 import { createModel } from '../models/index.js';
 import { modelNames, modelPresets, type FieldModel, type ModelName, type ModelPreset } from '../models/types.js';
 import { readComsolField, readInstance, readParamField } from '../io/index.js';
-import { simulateProblem } from '../pdes/simulate.js';
-import { spectralLaplacian } from '../pdes/spectral.js';
+import { builtinProblems, type ProblemDefaults, type TrainingProblem } from '../problems/index.js';
 import { cropField } from '../pdes/grid-ops.js';
 import { logger } from '../log.js';
-import { chromatinDefaults, type ChromatinConstants } from '../pdes/residuals.js';
 import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
 import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
 import { assertFraction } from '../pdes/observation.js';
 import { trainingData, type TrainingData } from './data.js';
-import { defaultCollocationBatch, derivativeMethods, train, type DerivativeMethod, type TrainProgress } from './train.js';
+import { derivativeMethods, train, type DerivativeMethod, type TrainProgress } from './train.js';
 
 export interface JobConfig {
   pde: ProblemName;
@@ -55,7 +53,7 @@ export interface JobConfig {
   fourierBand?: [number, number] | undefined;
   /** PINN Fourier frequencies per coordinate (default per problem). */
   fourierCount?: number | undefined;
-  /** Autodiff: collocation nodes per step (default per problem: defaultCollocationBatch in train.ts). */
+  /** Autodiff: collocation nodes per step (default per problem). */
   collocationBatch?: number | undefined;
   paramField?: string | undefined;
   data?: string | undefined;
@@ -63,21 +61,11 @@ export interface JobConfig {
   phiD?: string | undefined;
 }
 
-/**
- * CPU-scale defaults per problem [choice]: a useful result on a 2-core machine in a few minutes.
- * - pdeWarmup: the field first fits the data, then the PDE weight ramps in (heat: without it the PDE term
- *   fights a field that means nothing yet, and D is not recovered at all).
- * - fourierBand/fourierCount: the PINN's deterministic Fourier band (units of π on [-1, 1] coordinates). The model's
- *   own default, SCIENCE.md's [π, 10π] × 16, resolves wavelengths down to 3 cells of a 32-node heat grid; the
- *   field fits the data but its Laplacian wiggles, so heat takes the low band (measured in docs/table2.md).
- *   rd takes [0.5π, 4π] × 8: the k map comes from 4th derivatives of the fitted φ, and with the high band its
- *   correlation stalled at 0.48-0.60 even at 800 epochs; [0.5, 4] × 8 gives 0.74-0.75 at 400 (docs/training.md).
- */
-export const jobDefaults: Record<ProblemName, { case: string; grid: number; epochs: number; pdeWarmup: number; fourierBand: [number, number]; fourierCount: number }> = {
-  langevin: { case: 'varying', grid: 1001, epochs: 3000, pdeWarmup: 0, fourierBand: [1, 10], fourierCount: 16 },
-  heat: { case: 'smooth', grid: 32, epochs: 1000, pdeWarmup: 0.3, fourierBand: [0.5, 1], fourierCount: 4 },
-  rd: { case: 'constant', grid: 64, epochs: 2000, pdeWarmup: 0, fourierBand: [0.5, 4], fourierCount: 8 },
-};
+/** The per-problem defaults of the built-in problems (each problem value holds its own: problems/*.ts). */
+export const jobDefaults = Object.fromEntries(Object.entries(builtinProblems).map(([name, problem]) => [name, problem.defaults])) as Record<ProblemName, ProblemDefaults>;
+
+/** The job's problem, as a value. */
+const problemOf = (config: JobConfig): TrainingProblem => builtinProblems[config.pde];
 
 /** [choice] The field head's initial weights are scaled by this (SCIENCE.md §5 pitfall). */
 export const initialFieldHeadScale = 0.1;
@@ -93,7 +81,7 @@ export type ResolvedJobConfig = JobConfig & {
 
 /** The per-problem defaults applied, once: everything below reads the resolved configuration. */
 export function resolveJob(config: JobConfig): ResolvedJobConfig {
-  const defaults = jobDefaults[config.pde];
+  const defaults = problemOf(config).defaults;
   const simulated = config.data === undefined && config.phiN === undefined && config.paramField === undefined;
   return {
     ...config,
@@ -102,7 +90,7 @@ export function resolveJob(config: JobConfig): ResolvedJobConfig {
     pdeWarmup: config.pdeWarmup ?? defaults.pdeWarmup,
     fourierBand: config.fourierBand ?? defaults.fourierBand,
     fourierCount: config.fourierCount ?? defaults.fourierCount,
-    collocationBatch: config.collocationBatch ?? defaultCollocationBatch(config.pde),
+    collocationBatch: config.collocationBatch ?? defaults.collocationBatch,
   };
 }
 
@@ -143,7 +131,7 @@ export function validateJob(config: JobConfig): JobConfig {
   if (!Number.isInteger(config.radius) || config.radius < 1) throw new ProblemError(`radius ${config.radius} must be an integer ≥ 1`);
   assertFraction(config.sample);
   if (!(config.lr > 0)) throw new ProblemError(`lr ${config.lr} must be > 0`);
-  if (config.interfaceLength !== undefined && config.pde !== 'rd') throw new ProblemError(`--interface-length sets the reaction-diffusion interface, not ${config.pde}'s`);
+  if (config.interfaceLength !== undefined && !problemOf(config).constantsOf) throw new ProblemError(`--interface-length does not apply to ${config.pde}: its residual has no length scale`);
   if (config.interfaceLength !== undefined && !(config.interfaceLength > 0 && Number.isFinite(config.interfaceLength))) throw new ProblemError(`interface length ${config.interfaceLength} must be > 0`);
   if (config.pdeWarmup !== undefined && !(config.pdeWarmup >= 0 && config.pdeWarmup < 1)) throw new ProblemError(`pde warm-up ${config.pdeWarmup} must be in [0, 1)`);
   if (config.fourierBand !== undefined) {
@@ -156,7 +144,7 @@ export function validateJob(config: JobConfig): JobConfig {
   const fromFiles = config.data !== undefined || config.phiN !== undefined || config.phiD !== undefined;
   if (fromFiles && config.paramField) throw new ProblemError('--param-field makes simulated data; it cannot go with --data or --phi-n/--phi-d');
   if ((config.phiN === undefined) !== (config.phiD === undefined)) throw new ProblemError('--phi-n and --phi-d go together');
-  if (config.phiN !== undefined && config.pde !== 'rd') throw new ProblemError(`--phi-n/--phi-d are reaction-diffusion fields, not ${config.pde}`);
+  if (config.phiN !== undefined && !(problemOf(config).channels.includes('phi_n') && problemOf(config).channels.includes('phi_d'))) throw new ProblemError(`--phi-n/--phi-d are the fields φ_n and φ_d, which ${config.pde} does not have`);
   return config;
 }
 
@@ -170,38 +158,21 @@ function loadInstance(config: JobConfig): ProblemInstance {
     const phiN = readComsolField(config.phiN);
     const phiD = readComsolField(config.phiD, { periodicEdge: phiN.droppedPeriodicEdge ? 'drop' : 'keep' });
     if (phiN.grid.nx !== phiD.grid.nx || phiN.grid.ny !== phiD.grid.ny) throw new ProblemError(`${config.phiD}: its grid does not match ${config.phiN}`);
-    return { problem: 'rd', case: 'comsol', grid: phiN.grid, fields: { phi_n: phiN.values, phi_d: phiD.values }, parameters: {}, seed: 0 };
+    return { problem: config.pde, case: 'comsol', grid: phiN.grid, fields: { phi_n: phiN.values, phi_d: phiD.values }, parameters: {}, seed: 0 };
   }
-  return simulateProblem(config.pde, {
+  return problemOf(config).simulate({
     ...(config.paramField ? { paramField: readParamField(config.paramField, config.pde) } : { ...(config.case !== undefined ? { case: config.case } : {}), ...(config.grid !== undefined ? { grid: config.grid } : {}) }),
     ...(config.noise !== undefined ? { noise: config.noise } : {}),
     ...(config.k !== undefined ? { k: config.k } : {}),
     ...(config.interfaceLength !== undefined ? { interfaceLength: config.interfaceLength } : {}),
-    // Patterns with wider interfaces coarsen slowly (l = 0.15: ~60k steps, 20 s at 64²); a job waits for them.
-    ...(config.pde === 'rd' ? { reactionDiffusion: { maxSteps: 200_000 } } : {}),
     seed: config.seed,
   });
 }
 
-/** The chromatin constants of the residual: l as the job says, else as the data were simulated, else 0.03. */
-function chromatinConstantsOf(config: JobConfig, instance: ProblemInstance): ChromatinConstants {
-  const recorded = typeof instance.parameters.l === 'number' ? instance.parameters.l : undefined;
-  if (config.interfaceLength !== undefined && recorded !== undefined && Math.abs(recorded - config.interfaceLength) > 1e-12 * recorded) {
-    throw new ProblemError(`--interface-length ${config.interfaceLength} contradicts the data, simulated with l = ${recorded}`);
-  }
-  return { ...chromatinDefaults, l: config.interfaceLength ?? recorded ?? chromatinDefaults.l };
-}
-
-/** The true Laplacian of the observed field on the estimate nodes: heat −f/D; rd Δφ_d (spectral, periodic data). */
+/** The true Laplacian of the observed field on the estimate nodes, where the problem knows it. */
 function trueLaplacian(data: TrainingData, trim: number): Float64Array | undefined {
-  const { instance, grid } = data;
-  if (instance.problem === 'heat' && instance.fields.D) {
-    return cropField(instance.fields.f!.map((f, i) => -f / instance.fields.D![i]!), grid, trim);
-  }
-  if (instance.problem === 'rd' && grid.dims === 2 && grid.periodic) {
-    return cropField(spectralLaplacian(instance.fields.phi_d!, grid.nx, grid.ny, grid.nx * grid.hx, grid.ny * grid.hy), grid, trim);
-  }
-  return undefined;
+  const full = data.problem.trueLaplacian?.(data.instance);
+  return full ? cropField(full, data.grid, trim) : undefined;
 }
 
 function versions(): Record<string, string> {
@@ -267,7 +238,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       family: config.family,
       radius: config.radius,
       boundary,
-      constants: chromatinConstantsOf(config, instance),
+      constants: problemOf(config).constantsOf?.(config.interfaceLength, instance) ?? {},
       seed: config.seed,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

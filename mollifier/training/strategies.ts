@@ -6,7 +6,6 @@ import { Mollifier1d, Mollifier2d, type BoundaryMode } from '../layer/index.js';
 import { derivatives1d, operators2d } from '../autodiff/index.js';
 import type { FieldModel } from '../models/types.js';
 import type { KernelFamily } from '../kernels/index.js';
-import type { ChromatinConstants } from '../pdes/residuals.js';
 import { deriveSeed, uniformGenerator } from '../pdes/random.js';
 import { cropField, cropGrid } from '../pdes/grid-ops.js';
 import { gridCoordinates, type Grid } from '../pdes/types.js';
@@ -41,7 +40,8 @@ export interface StrategyOptions {
   family: KernelFamily;
   radius: number;
   boundary: BoundaryMode;
-  constants: ChromatinConstants;
+  /** The residual's constants (problems/types.ts ResidualContext). */
+  constants: Readonly<Record<string, number>>;
   seed: number;
   /** Autodiff: collocation nodes per step. */
   collocationBatch: number;

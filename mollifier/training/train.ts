@@ -30,7 +30,8 @@ export interface TrainOptions {
   family?: KernelFamily;
   radius?: number;
   boundary?: BoundaryMode;
-  constants?: ChromatinConstants;
+  /** The residual's constants (default: the problem's, constantsOf). */
+  constants?: Readonly<Record<string, number>>;
   /** Mollified, `valid` boundary: fit observed rim nodes with the raw network output [choice: true]. */
   rimData?: boolean;
   /** Autodiff collocation nodes per step (default 1024 for orders ≤ 2, 256 for the 4th-order rd). */
@@ -66,11 +67,6 @@ export interface TrainOutcome {
   estimates: Estimates | undefined;
 }
 
-/** Autodiff collocation nodes per step [choice]: all interior nodes up to 1024; rd 256, to fit the 4th-order graph. */
-export function defaultCollocationBatch(problem: string): number {
-  return problem === 'rd' ? 256 : 1024;
-}
-
 export async function train(data: TrainingData, model: FieldModel, options: TrainOptions): Promise<TrainOutcome> {
   const epochs = options.epochs;
   const boundary: BoundaryMode = options.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
@@ -82,9 +78,9 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
     family: options.family ?? 'bump',
     radius,
     boundary,
-    constants: options.constants ?? chromatinDefaults,
+    constants: options.constants ?? data.problem.constantsOf?.(undefined, data.instance) ?? {},
     seed: options.seed ?? 0,
-    collocationBatch: options.collocationBatch ?? defaultCollocationBatch(data.instance.problem),
+    collocationBatch: options.collocationBatch ?? data.problem.defaults.collocationBatch,
     rimData: options.rimData ?? true,
   };
   const strategy = options.derivatives === 'mollifier' ? mollifiedStrategy(data, model, strategyOptions) : autodiffStrategy(data, model, strategyOptions);
