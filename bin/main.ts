@@ -66,8 +66,20 @@ export async function main(argv: string[]): Promise<void> {
     }
     // Bad input (its message names the bad value): one line and exit 2, not a stack trace.
     if (error instanceof InputError) fail(error.message, 2);
-    throw error;
+    internalError(error);
   }
 }
+
+/** Anything else is ours (or the runtime's): one line and exit 1; MOLLIFIER_DEBUG=1 shows the stack. */
+function internalError(error: unknown): never {
+  if (process.env.MOLLIFIER_DEBUG === '1') throw error;
+  const message = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+  // The wasm backend's heap (4 GiB at most) ran out: say what to change.
+  const hint = /memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message) ? ': the backend ran out of memory; lower --collocation-batch, --grid or --epochs, or train on another backend' : '';
+  fail(`failed: ${message}${hint} (MOLLIFIER_DEBUG=1 shows where)`, 1);
+}
+
+// An error thrown outside the command's promise (a callback of a native or wasm module) ends the same way.
+process.on('uncaughtException', (error) => internalError(error));
 
 await main(process.argv.slice(2));

@@ -59,3 +59,16 @@ test('bad train input exits 2 with the reason and writes nothing', () => {
     assert.equal(existsSync(out), false);
   }
 });
+
+test('regression: rd autodiff past the wasm heap ends in one line naming what to change, not a stack trace', { timeout: 120_000 }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'mollifier-oom-'));
+  const run = spawnSync(process.execPath, [cli, 'train', '--pde', 'rd', '--derivatives', 'autodiff', '--epochs', '2', '--grid', '32', '--out', join(out, 'r.json')], {
+    encoding: 'utf8',
+    env: { ...process.env, MOLLIFIER_BACKEND: 'wasm', MOLLIFIER_LOG_LEVEL: 'error' },
+  });
+  assert.equal(run.status, 1, run.stderr);
+  const lines = run.stderr.trim().split('\n');
+  assert.match(lines.at(-1)!, /^mollifier: failed: RuntimeError: memory access out of bounds: the backend ran out of memory; lower --collocation-batch/);
+  assert.ok(!lines.some((l) => /^\s+at /.test(l)), `a stack trace: ${run.stderr}`);
+  assert.ok(!existsSync(join(out, 'r.json')), 'no half-written result');
+});
