@@ -44,7 +44,10 @@ export interface TrainingProblem {
   readonly parameter: string;
   /** A positive parameter: the network's parameter head is its logarithm. */
   readonly positiveParameter: boolean;
-  /** Per channel, the operators the residual reads (the value first). */
+  /**
+   * Per channel, the operators the residual reads (the value first); under the parameter's name, the derivatives
+   * of the parameter the residual reads (a divergence form's ∇D), computed the same way as the field's.
+   */
   readonly derivatives: Readonly<Record<string, readonly FieldOperator[]>>;
   /** Instance fields the residual reads at its nodes, passed as terms under their own names (heat: f). */
   readonly sources: readonly string[];

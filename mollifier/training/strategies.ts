@@ -155,6 +155,12 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
     const begin = [0, ...data.shape.map(() => trim), 0];
     const size = [1, ...data.shape.map((n) => n - 2 * trim), 1];
     const interiorParameter = tf.reshape(tf.slice(parameterGrid, begin, size), [-1]);
+    // Derivatives of the parameter itself (a divergence-form residual needs ∇D): the same layer on its grid.
+    const parameterOps = (problem.derivatives[problem.parameter] ?? []).filter((op) => op !== 'value');
+    if (parameterOps.length) {
+      const mollified = layer.apply(parameterGrid);
+      for (const op of parameterOps) terms[termKey(problem.parameter, op)] = tf.reshape(mollified[operators.indexOf(op)]!, [-1]);
+    }
     return { terms, parameter: interiorParameter, smoothed: flat[0]!, rawField: field };
   };
 
@@ -194,11 +200,14 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
 function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D, sources: TermMap): TermMap {
   const column = (c: number) => (points: Tensor2D) => tf.slice(fieldOf(data, model, points).field, [0, c], [points.shape[0], 1]) as Tensor2D;
   const terms: Record<string, Tensor> = { ...sources };
-  data.channels.forEach((name, c) => {
+  const derive = (name: string, fn: (points: Tensor2D) => Tensor2D) => {
     const ops = data.problem.derivatives[name] ?? [];
-    const values = data.dims === 1 ? derivatives1d(column(c), x, ops.map(orderOf)) : operators2d(column(c), x, ops as Operator2d[]);
+    const values = data.dims === 1 ? derivatives1d(fn, x, ops.map(orderOf)) : operators2d(fn, x, ops as Operator2d[]);
     ops.forEach((op, i) => (terms[termKey(name, op)] = tf.reshape(values[i]!, [-1])));
-  });
+  };
+  data.channels.forEach((name, c) => derive(name, column(c)));
+  // Derivatives of the parameter itself, where the residual reads them (a divergence form's ∇D).
+  if (data.problem.derivatives[data.problem.parameter]) derive(data.problem.parameter, (points) => tf.reshape(fieldOf(data, model, points).parameter, [-1, 1]) as Tensor2D);
   return terms;
 }
 
