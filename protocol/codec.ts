@@ -8,7 +8,8 @@ import { limits } from './limits.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A refusal names why; `otherVersion` is set for a well-formed message of another protocol version (not garbage). */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string; otherVersion?: number };
 
 /** One line naming each problem: `path: message`. */
 export function describeIssues(error: z.ZodError): string {
@@ -33,7 +34,9 @@ export function decode<T extends MessageType>(type: T, bytes: Uint8Array): Decod
   }
   if (value === null || typeof value !== 'object') return { ok: false, error: `not a message object: ${JSON.stringify(value).slice(0, 80)}` };
   const v = (value as { v?: unknown }).v;
-  if (v !== protocolVersion) return { ok: false, error: `protocol version ${JSON.stringify(v)} is not ${protocolVersion}` };
+  if (v !== protocolVersion) {
+    return { ok: false, error: `protocol version ${JSON.stringify(v)} is not ${protocolVersion}`, ...(Number.isInteger(v) ? { otherVersion: v as number } : {}) };
+  }
   const t = (value as { type?: unknown }).type;
   if (t !== type) return { ok: false, error: `expected a ${type} message, got type ${JSON.stringify(t)}` };
   const checked = messageSchemas[type].safeParse(value);

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainingDefaultsDigests } from '../protocol/index.js';
 import { parseSpec, SpecError } from '../orchestrator/spec.js';
-import { trainingDefaultsDigest } from '../mollifier/training/defaults.js';
+import { trainingDefaultsOf } from '../mollifier/training/defaults.js';
+import { stableId } from '../orchestrator/canonical.js';
+import type { ProblemName } from '../mollifier/pdes/types.js';
+
+/** The digest the wire contract keeps per problem: the orchestrator's stable id of the problem's defaults. */
+const trainingDefaultsDigest = (problem: ProblemName) => stableId(trainingDefaultsOf(problem));
 import { jobDefaults } from '../mollifier/training/job.js';
 import { changedInput } from '../worker/data-roots.js';
 

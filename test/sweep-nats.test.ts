@@ -76,29 +76,20 @@ test('nats-server restarted on the same store dir mid-sweep: the sweep completes
   }));
 
 test('garbage on the job subject: the worker logs it, drops it, and goes on; a job of another protocol version is left for a worker of that version', { skip, timeout: 60_000 }, () =>
-  h.withServer(async () => {
-    const w = h.worker('w1');
-    await w.waitForLine(/pulling from/);
-    const nc = await connect({ servers: h.server.url });
-    try {
-      const js = jetstream(nc);
-      await js.publish('mollifier.jobs.garbage', new TextEncoder().encode('{not json'));
-      await js.publish('mollifier.jobs.garbage', new TextEncoder().encode(JSON.stringify({ v: 99, type: 'job' })));
-      await w.waitForLine(/ignored an invalid message.*not JSON/);
-      await w.waitForLine(/ignored an invalid message.*protocol version 99.*left in the queue for a worker of that version/);
-      const store = join(h.dir, 'garbage.sqlite');
-      const run = h.orchestrator(h.spec('aftergarbage', 2, 100), store);
-      assert.equal(await run.exited, 0);
-      assert.deepEqual(h.storeRows(store).map((r) => r.status), ['done', 'done']);
-      const jsm = await jetstreamManager(nc);
-      const left = await jsm.streams.getMessage('MOLLIFIER_JOBS', { last_by_subj: 'mollifier.jobs.garbage' });
-      assert.equal(JSON.parse(new TextDecoder().decode(left!.data)).v, 99, 'the other version\'s job is still queued; the garbage is gone');
-      assert.equal((await jsm.streams.info('MOLLIFIER_JOBS')).state.messages, 1);
-    } finally {
-      await nc.close();
-      w.kill();
-      await w.exited;
-    }
+  h.withWorkerAndClient('w1', async (nc, w) => {
+    const js = jetstream(nc);
+    await js.publish('mollifier.jobs.garbage', new TextEncoder().encode('{not json'));
+    await js.publish('mollifier.jobs.garbage', new TextEncoder().encode(JSON.stringify({ v: 99, type: 'job' })));
+    await w.waitForLine(/ignored an invalid message.*not JSON/);
+    await w.waitForLine(/ignored an invalid message.*protocol version 99.*left in the queue for a worker of that version/);
+    const store = join(h.dir, 'garbage.sqlite');
+    const run = h.orchestrator(h.spec('aftergarbage', 2, 100), store);
+    assert.equal(await run.exited, 0);
+    assert.deepEqual(h.storeRows(store).map((r) => r.status), ['done', 'done']);
+    const jsm = await jetstreamManager(nc);
+    const left = await jsm.streams.getMessage('MOLLIFIER_JOBS', { last_by_subj: 'mollifier.jobs.garbage' });
+    assert.equal(JSON.parse(new TextDecoder().decode(left!.data)).v, 99, 'the other version\'s job is still queued; the garbage is gone');
+    assert.equal((await jsm.streams.info('MOLLIFIER_JOBS')).state.messages, 1);
   }));
 
 test('an unreachable NATS URL: one clear line and exit 2 within 10 s', { timeout: 30_000 }, async () => {
@@ -203,49 +194,40 @@ test('a job may read only under the worker\'s data roots: /etc/passwd, ../ and a
   }));
 
 test('regression: 1,000 garbage results, forged results, a result of another protocol version and garbage jobs block nothing: the sweep completes and the poison is gone', { skip, timeout: 120_000 }, () =>
-  h.withServer(async () => {
-    const w = h.worker('w1');
-    await w.waitForLine(/pulling from/);
-    const nc = await connect({ servers: h.server.url });
-    try {
-      const js = jetstream(nc);
-      const jsm = await jetstreamManager(nc);
-      // The store exists before the sweep runs, so the forger knows the run and every job id (hashes of the spec).
-      const store = join(h.dir, 'poisoned.sqlite');
-      const specPath = h.spec('poisoned', 5, 50);
-      const planned = new ResultStore(store);
-      const { run } = planned.identity('poisoned');
-      planned.close();
-      const subject = `mollifier.results.poisoned.${run}.evil`;
-      const garbage = new TextEncoder().encode('{"not": "a result"}');
-      await Promise.all(Array.from({ length: 1000 }, (_, i) => js.publish(subject, i % 2 ? garbage : new TextEncoder().encode(`junk ${i}`))));
-      const ids = parseSpec(readFileSync(specPath, 'utf8')).jobs.map((j) => j.id);
-      const forged = (job: string, extra: object = {}) => ({
-        v: protocolVersion, type: 'result', sweep: 'poisoned', run, job, ticket: '0'.repeat(32), status: 'completed', metrics: { param_corr: 0.9999 }, attempt: 1,
-        host: 'evil', lane: 'x', device: 'cpu', pid: 1, started_at: new Date().toISOString(), finished_at: new Date().toISOString(), ...extra,
-      });
-      for (const id of ids) await js.publish(subject, new TextEncoder().encode(JSON.stringify(forged(id))));
-      // A well-formed result whose body names another host than its subject.
-      await js.publish(subject, new TextEncoder().encode(JSON.stringify(forged(ids[0]!, { host: 'w1' }))));
-      await js.publish(subject, new TextEncoder().encode(JSON.stringify(forged(ids[0]!, { v: 99 }))));
-      await Promise.all(Array.from({ length: 20 }, (_, i) => js.publish('mollifier.jobs.poisoned', new TextEncoder().encode(`not a job ${i}`))));
-      const run1 = h.orchestrator(specPath, store);
-      assert.equal(await run1.exited, 0, run1.lines.slice(-5).join('\n'));
-      assert.deepEqual(h.storeRows(store).map((r) => r.status), Array(5).fill('done'));
-      assert.ok(h.storeRows(store).every((r) => r.host === 'w1' && r.metrics?.param_corr === undefined), 'no forged result counted');
-      assert.equal(run1.lines.filter((l) => /refused a result for job .* from evil\/x: its ticket is not the one/.test(l)).length, 5, 'each forged result refused and logged');
-      assert.ok(run1.lines.some((l) => /from host w1 sent on mollifier\.results\.poisoned\.[0-9a-f]{16}\.evil/.test(l)), 'a body naming another host than its subject is refused');
-      const consumer = await jsm.consumers.info('MOLLIFIER_RESULTS', `mollifier-results-poisoned-${run}`);
-      assert.equal(consumer.num_ack_pending, 0, 'no poison holds an ack slot');
-      assert.equal(consumer.config.max_deliver, 20, 'the results consumer has a max_deliver');
-      for (let i = 0; (await jsm.streams.info('MOLLIFIER_JOBS')).state.messages > 0; i++) {
-        assert.ok(i < 50, 'the garbage jobs left the work queue');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    } finally {
-      await nc.close();
-      w.kill();
-      await w.exited;
+  h.withWorkerAndClient('w1', async (nc, w) => {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    // The store exists before the sweep runs, so the forger knows the run and every job id (hashes of the spec).
+    const store = join(h.dir, 'poisoned.sqlite');
+    const specPath = h.spec('poisoned', 5, 50);
+    const planned = new ResultStore(store);
+    const { run } = planned.identity('poisoned');
+    planned.close();
+    const subject = `mollifier.results.poisoned.${run}.evil`;
+    const garbage = new TextEncoder().encode('{"not": "a result"}');
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => js.publish(subject, i % 2 ? garbage : new TextEncoder().encode(`junk ${i}`))));
+    const ids = parseSpec(readFileSync(specPath, 'utf8')).jobs.map((j) => j.id);
+    const forged = (job: string, extra: object = {}) => ({
+      v: protocolVersion, type: 'result', sweep: 'poisoned', run, job, ticket: '0'.repeat(32), status: 'completed', metrics: { param_corr: 0.9999 }, attempt: 1,
+      host: 'evil', lane: 'x', device: 'cpu', pid: 1, started_at: new Date().toISOString(), finished_at: new Date().toISOString(), ...extra,
+    });
+    for (const id of ids) await js.publish(subject, new TextEncoder().encode(JSON.stringify(forged(id))));
+    // A well-formed result whose body names another host than its subject.
+    await js.publish(subject, new TextEncoder().encode(JSON.stringify(forged(ids[0]!, { host: 'w1' }))));
+    await js.publish(subject, new TextEncoder().encode(JSON.stringify(forged(ids[0]!, { v: 99 }))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => js.publish('mollifier.jobs.poisoned', new TextEncoder().encode(`not a job ${i}`))));
+    const run1 = h.orchestrator(specPath, store);
+    assert.equal(await run1.exited, 0, run1.lines.slice(-5).join('\n'));
+    assert.deepEqual(h.storeRows(store).map((r) => r.status), Array(5).fill('done'));
+    assert.ok(h.storeRows(store).every((r) => r.host === 'w1' && r.metrics?.param_corr === undefined), 'no forged result counted');
+    assert.equal(run1.lines.filter((l) => /refused a result for job .* from evil\/x: its ticket is not the one/.test(l)).length, 5, 'each forged result refused and logged');
+    assert.ok(run1.lines.some((l) => /from host w1 sent on mollifier\.results\.poisoned\.[0-9a-f]{16}\.evil/.test(l)), 'a body naming another host than its subject is refused');
+    const consumer = await jsm.consumers.info('MOLLIFIER_RESULTS', `mollifier-results-poisoned-${run}`);
+    assert.equal(consumer.num_ack_pending, 0, 'no poison holds an ack slot');
+    assert.equal(consumer.config.max_deliver, 20, 'the results consumer has a max_deliver');
+    for (let i = 0; (await jsm.streams.info('MOLLIFIER_JOBS')).state.messages > 0; i++) {
+      assert.ok(i < 50, 'the garbage jobs left the work queue');
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }));
 

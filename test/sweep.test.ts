@@ -42,6 +42,11 @@ test('codec: a message round-trips; garbage, unknown versions and wrong types co
     assert.equal(decoded.ok, false);
     assert.match((decoded as { error: string }).error, reason);
   }
+  // Another version's message is told apart from garbage (a worker leaves such a job for a worker of that version).
+  const older = decode('result', bytes(JSON.stringify({ ...message, v: 1 })));
+  assert.equal(!older.ok && older.otherVersion, 1);
+  const garbage = decode('result', bytes('{not json'));
+  assert.equal(!garbage.ok && garbage.otherVersion, undefined);
   assert.throws(() => encode('result', { ...message, attempt: 0 }), /refusing to send an invalid result message/);
 });
 

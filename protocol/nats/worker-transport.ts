@@ -7,20 +7,9 @@ import type { CancelMessage, JobMessage, ResultMessage } from '../messages.js';
 import { streams, subjects, workerConsumer } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, WorkerTransport } from '../transport.js';
 import { connectNats, type NatsSettings } from './connection.js';
-import { protocolVersion } from '../version.js';
 import { deliveryOf } from './orchestrator-transport.js';
 import { subscribeDecoded } from './subscribe.js';
 import { ensureLayout, publishDurably, queueDefaults, type QueueSettings } from './streams.js';
-
-/** A well-formed message of another protocol version (an integer `v` other than ours). */
-function otherVersion(data: Uint8Array): boolean {
-  try {
-    const v = (JSON.parse(new TextDecoder().decode(data)) as { v?: unknown })?.v;
-    return Number.isInteger(v) && v !== protocolVersion;
-  } catch {
-    return false;
-  }
-}
 
 export interface NatsWorkerOptions {
   queue?: Partial<QueueSettings>;
@@ -74,7 +63,7 @@ export class NatsWorkerTransport implements WorkerTransport {
         }
         if (!msg) continue;
         const decoded = decode('job', msg.data);
-        if (!decoded.ok && otherVersion(msg.data)) {
+        if (!decoded.ok && decoded.otherVersion !== undefined) {
           // A job of another protocol version is not garbage: it is for a worker of that version. Left in the
           // queue (its deliveries run out if none comes, and its orchestrator records the give-up).
           this.options.onInvalid?.(msg.subject, `${decoded.error}: left in the queue for a worker of that version`);

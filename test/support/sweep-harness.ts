@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ResultStore } from '../../orchestrator/store.js';
 import { CliProcess, NatsServer, requireBinary } from './services.js';
 
@@ -57,6 +58,22 @@ export class SweepHarness {
       await this.current.stop();
       this.current = undefined;
     }
+  }
+
+  /** A server, a worker pulling from it, and a plain client of it (a forger, an inspector); all gone after body. */
+  withWorkerAndClient(host: string, body: (nc: NatsConnection, worker: CliProcess) => Promise<void>): Promise<void> {
+    return this.withServer(async () => {
+      const worker = this.worker(host);
+      await worker.waitForLine(/pulling from/);
+      const nc = await connect({ servers: this.server.url });
+      try {
+        await body(nc, worker);
+      } finally {
+        await nc.close();
+        worker.kill();
+        await worker.exited;
+      }
+    });
   }
 
   cleanUp(): void {
