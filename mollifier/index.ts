@@ -31,15 +31,17 @@ export {
 export { AutodiffError, derivative1d, derivatives1d, operators2d, laplacian2d, biharmonic2d, type PointFunction } from './autodiff/index.js';
 export { createMlp, type Mlp, type MlpOptions } from './nets/index.js';
 export * from './pdes/index.js';
+export * from './problems/index.js';
 export * from './models/index.js';
 export * from './training/index.js';
-export { runJob, validateJob, jobDefaults, type JobConfig, type JobResult, type RunJobOptions } from './training/job.js';
+export { runJob, validateJob, resolveJob, jobDefaults, type JobConfig, type ResolvedJobConfig, type JobResult, type RunJobOptions } from './training/job.js';
 export * from './metrics/index.js';
 export {
   writeInstance,
   readInstance,
   readComsolField,
   readParamField,
+  type ParamFieldSpec,
   readStormField,
   type ComsolField,
   type ParamField,

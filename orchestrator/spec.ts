@@ -4,7 +4,7 @@ import { InputError } from '../protocol/errors.js';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
 import { z } from 'zod';
-import { fingerprintPath, jobFileOptions, jobOptionNames, limits, noopOptionsSchema, trainingDefaultsDigests, trainOptionsSchema, type JobOptions } from '../protocol/index.js';
+import { fingerprintPath, isBuiltinProblem, jobFileOptions, jobOptionNames, knownProblemsText, limits, noopOptionsSchema, trainingDefaultsDigests, trainOptionsSchema, type JobOptions, type ProblemModule } from '../protocol/index.js';
 import { groupIdOf, jobIdOf } from './canonical.js';
 
 export interface SpecProblem {
@@ -68,6 +68,8 @@ export interface ParseSpecOptions {
   fingerprint?: (path: string) => string;
   /** The training defaults' digests (default protocol/job-options.ts); tests pass others to see ids move. */
   defaultsDigests?: Readonly<Record<string, string>>;
+  /** Problems of the operator's own (`--problems DIR`, protocol/problem-modules.ts): a job may name them. */
+  problems?: readonly ProblemModule[];
 }
 
 export interface SweepSpec {
@@ -223,6 +225,7 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
   const jobs: PlannedSweepJob[] = [];
   const ids = new Set<string>();
   const unreadable = new Set<string>();
+  const unknownProblems = new Set<string>();
   combos.forEach((combo, c) => {
     for (const seed of seeds) {
       const merged: OptionSet = { ...spec.base, ...combo, seed };
@@ -238,6 +241,16 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
       }
       const options = checked.data;
       const inputs: Record<string, string> = {};
+      if (options.kind === 'train' && !isBuiltinProblem(options.pde)) {
+        const own = parseOptions.problems?.find((m) => m.name === options.pde);
+        if (!own) {
+          if (!unknownProblems.has(options.pde)) problems.push({ path: `job ${c + 1}.pde`, message: `'${options.pde}' is not a problem: expected ${knownProblemsText(parseOptions.problems ?? [])}` });
+          unknownProblems.add(options.pde);
+          return;
+        }
+        // The module's bytes decide the job's result (its residual, defaults, simulator): part of its id.
+        inputs.problem = own.digest;
+      }
       if (options.kind === 'train') {
         for (const name of jobFileOptions) {
           const path = options[name];
@@ -253,7 +266,8 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
           inputs[name] = digest;
         }
       }
-      const context = options.kind === 'train' ? { defaults: (parseOptions.defaultsDigests ?? trainingDefaultsDigests)[options.pde], inputs } : {};
+      // A user's problem keeps its own defaults in its module, whose digest is among the inputs.
+      const context = options.kind === 'train' ? { defaults: (parseOptions.defaultsDigests ?? trainingDefaultsDigests)[isBuiltinProblem(options.pde) ? options.pde : 'shared'], inputs } : {};
       const id = jobIdOf(options, context);
       if (ids.has(id)) continue; // an include that repeats a combination: one job
       ids.add(id);
@@ -270,12 +284,12 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
   };
 }
 
-export function readSpec(path: string): SweepSpec {
+export function readSpec(path: string, parseOptions: ParseSpecOptions = {}): SweepSpec {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new SpecError(path, [{ path: '', message: `cannot read the spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
   }
-  return parseSpec(text, path);
+  return parseSpec(text, path, parseOptions);
 }

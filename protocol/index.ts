@@ -2,6 +2,7 @@
 export { protocolVersion } from './version.js';
 export { limits } from './limits.js';
 export { fingerprintPath } from './fingerprint.js';
+export * from './problem-modules.js';
 export * from './job-options.js';
 export * from './messages.js';
 export { encode, decode, describeIssues, type Decoded } from './codec.js';

@@ -3,6 +3,7 @@
 // the values again (ranges that need its knowledge, files); this schema fixes names and types.
 import { z } from 'zod';
 import { limits } from './limits.js';
+import { builtinProblemNames, problemNamePattern, problemNameRule } from './problem-modules.js';
 
 const positiveInt = z.number().int('must be an integer > 0').positive('must be an integer > 0');
 const positive = () => z.number().positive('must be > 0');
@@ -27,7 +28,6 @@ interface OptionRow<S extends z.ZodType = z.ZodType> {
 
 const row = <S extends z.ZodType>(r: OptionRow<S>): OptionRow<S> => r;
 const choice = <T extends string>(values: readonly [T, ...T[]]) => ({ choices: values }) as const;
-const problems = ['langevin', 'heat', 'rd'] as const;
 const models = ['pinn', 'piratenet', 'pinnsformer'] as const;
 const methods = ['mollifier', 'autodiff'] as const;
 const families = ['bump', 'poly2', 'poly4', 'sine', 'fd'] as const;
@@ -41,14 +41,14 @@ const estimates = ['separable', 'direct'] as const;
  * science library's names, enums and defaults. A default here is applied once, by this schema.
  */
 export const trainOptionTable = {
-  pde: row({ schema: z.enum(problems), placeholder: '<name>', argument: choice(problems), help: 'the problem' }),
+  pde: row({ schema: z.string().regex(problemNamePattern, `a problem name is ${problemNameRule}`), placeholder: '<name>', argument: 'text', help: `the problem: ${builtinProblemNames.join(', ')}, or one of your own loaded with --problems DIR` }),
   model: row({ schema: z.enum(models).default('pinn'), placeholder: '<name>', argument: choice(models), help: 'base architecture' }),
   derivatives: row({ schema: z.enum(methods).default('mollifier'), placeholder: '<method>', argument: choice(methods), help: 'PDE derivatives by the mollifier layer or by nested autodiff' }),
   family: row({ schema: z.enum(families).default('bump'), placeholder: '<name>', argument: choice(families), help: "kernel family ('fd' = raw finite differences)" }),
   radius: row({ schema: positiveInt.default(4), placeholder: '<cells>', argument: 'integer', help: 'kernel radius in grid cells' }),
   boundary: row({ schema: z.enum(boundaries).optional(), placeholder: '<mode>', argument: choice(boundaries), help: 'kernel boundary (default periodic on periodic data, else valid)' }),
   case: row({ schema: text.optional(), placeholder: '<name>', argument: 'text', help: 'parameter case of the simulated data', perProblem: true }),
-  noise: row({ schema: nonnegative().optional(), placeholder: '<sigma>', argument: 'number', help: 'noise level of the case (langevin white/varying-noisy, heat noisy)' }),
+  noise: row({ schema: nonnegative().optional(), placeholder: '<sigma>', argument: 'number', help: 'noise level of the case (built-in: langevin white/varying-noisy, heat noisy)' }),
   'obs-noise': row({ schema: nonnegative().default(0), placeholder: '<sigma>', argument: 'number', help: 'measurement noise on the observed field, relative to its std' }),
   grid: row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'nodes (langevin) or nodes per axis (heat, rd)', perProblem: true }),
   k: row({ schema: positive().optional(), placeholder: '<value>', argument: 'number', help: 'rd: k of the constant case, the scale of the others' }),
@@ -58,7 +58,7 @@ export const trainOptionTable = {
   lr: row({ schema: positive().default(1e-3), placeholder: '<value>', argument: 'number', help: 'initial learning rate' }),
   seed: row({ schema: z.number().int('must be an integer ≥ 0').nonnegative('must be an integer ≥ 0').default(0), placeholder: '<s>', argument: 'integer', help: 'seed of data, sampling and initialisation' }),
   preset: row({ schema: z.enum(presets).default('cpu'), placeholder: '<name>', argument: choice(presets), help: 'model size preset' }),
-  estimate: row({ schema: z.enum(estimates).default('separable'), placeholder: '<kind>', argument: choice(estimates), help: 'the estimate scored by the metrics' }),
+  estimate: row({ schema: z.enum(estimates).optional(), placeholder: '<kind>', argument: choice(estimates), help: 'the estimate scored by the metrics (default separable where the problem has one, else direct: the parameter head)' }),
   'pde-warmup': row({ schema: z.number().min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(), placeholder: '<fraction>', argument: 'number', help: 'fraction of the epochs over which the PDE weight ramps in, in [0, 1)', perProblem: true }),
   'fourier-band': row({ schema: z.tuple([z.number().positive(), z.number().positive()]).optional(), placeholder: '<min,max>', argument: 'band', help: 'pinn: Fourier frequencies on [-1, 1] coordinates, in units of π', perProblem: true }),
   'fourier-count': row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'pinn: Fourier frequencies per coordinate', perProblem: true }),
@@ -109,6 +109,10 @@ export type JobOptionsInput = z.input<typeof jobOptionsSchema>;
 export const jobFileOptions = ['param-field', 'data', 'phi-n', 'phi-d'] as const;
 export type JobFileOption = (typeof jobFileOptions)[number];
 
+/** The files a job's result depends on, by role: its file options, and a user's problem module (`problem`). */
+export const jobInputNames = [...jobFileOptions, 'problem'] as const;
+export type JobInputName = (typeof jobInputNames)[number];
+
 /**
  * The training code's defaults per problem, as a digest (mollifier/training/defaults.ts computes it). Part of every
  * train job's id, so a changed default makes new jobs instead of reusing results trained under the old one.
@@ -118,7 +122,9 @@ export const trainingDefaultsDigests = {
   langevin: '9ecc633e0c6f0c68',
   heat: '50571ba11c0a5544',
   rd: '5e1d5d3633dafb74',
-} as const satisfies Record<TrainOptions['pde'], string>;
+  /** The defaults every problem shares: a user's problem's jobs carry this, and their module's digest among the inputs. */
+  shared: '03c7bb71c1c85416',
+} as const satisfies Record<(typeof builtinProblemNames)[number] | 'shared', string>;
 
 /** Every option name a job may carry, for error messages and docs. */
 export const jobOptionNames: readonly string[] = [...new Set([...Object.keys(trainOptionsSchema.shape), ...Object.keys(noopOptionsSchema.shape)])];

@@ -1,7 +1,7 @@
 // The messages on the wire (JSON, one per NATS message), each with the protocol version and its type.
 // Wire names are snake_case and stable; client-side types live with their users.
 import { z } from 'zod';
-import { jobFileOptions, jobOptionsSchema } from './job-options.js';
+import { jobInputNames, jobOptionsSchema } from './job-options.js';
 import { protocolVersion } from './version.js';
 import { limits } from './limits.js';
 
@@ -25,8 +25,8 @@ export const jobMessageSchema = z.strictObject({
   group: id,
   ticket,
   options: jobOptionsSchema,
-  /** sha256 of each file option's contents when the sweep was planned (protocol/fingerprint.ts): the worker checks them. */
-  inputs: z.partialRecord(z.enum(jobFileOptions), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+  /** sha256 of each file the job reads (its file options, a user problem's module) when the sweep was planned: the worker checks them. */
+  inputs: z.partialRecord(z.enum(jobInputNames), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
   /** Bumped each time failed jobs are run again (`--retry-failed`); results carry it back (absent: 0). */
   generation: z.number().int().nonnegative().optional(),
   /** Wall-clock limit: the worker stops a job still running after this long and reports it failed. */

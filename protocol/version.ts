@@ -2,4 +2,5 @@
 // orchestrators and workers built from different contracts).
 // 2: jobs and results name their run and carry the job's ticket; subjects name the run (and the result's host).
 // 3: jobs carry the fingerprints of the files they read.
-export const protocolVersion = 3;
+// 4: a job may name a problem from an operator's --problems folder and carry its module's fingerprint.
+export const protocolVersion = 4;

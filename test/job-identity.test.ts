@@ -8,19 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainingDefaultsDigests } from '../protocol/index.js';
 import { parseSpec, SpecError } from '../orchestrator/spec.js';
-import { trainingDefaultsOf } from '../mollifier/training/defaults.js';
+import { sharedTrainingDefaults, trainingDefaultsOf } from '../mollifier/training/defaults.js';
 import { stableId } from '../orchestrator/canonical.js';
 import type { ProblemName } from '../mollifier/pdes/types.js';
+import { builtinProblems } from '../mollifier/problems/builtin.js';
 
 /** The digest the wire contract keeps per problem: the orchestrator's stable id of the problem's defaults. */
-const trainingDefaultsDigest = (problem: ProblemName) => stableId(trainingDefaultsOf(problem));
+const trainingDefaultsDigest = (problem: ProblemName) => stableId(trainingDefaultsOf(builtinProblems[problem]));
 import { jobDefaults } from '../mollifier/training/job.js';
 import { changedInput } from '../worker/data-roots.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mollifier-identity-'));
 
 test('the wire contract\'s digests of the training defaults are the code\'s (change a default: paste the new digest printed here)', () => {
-  const code = { langevin: trainingDefaultsDigest('langevin'), heat: trainingDefaultsDigest('heat'), rd: trainingDefaultsDigest('rd') };
+  const code = { langevin: trainingDefaultsDigest('langevin'), heat: trainingDefaultsDigest('heat'), rd: trainingDefaultsDigest('rd'), shared: stableId(sharedTrainingDefaults()) };
   assert.deepEqual({ ...trainingDefaultsDigests }, code, `protocol/job-options.ts trainingDefaultsDigests must be ${JSON.stringify(code)}`);
 });
 

@@ -5,7 +5,8 @@ import { integrateLangevin, simulateLangevin, langevinForcing } from '../mollifi
 import { simulateHeat } from '../mollifier/pdes/heat.js';
 import { solveDirichletPoisson } from '../mollifier/pdes/sine-transform.js';
 import { observe, sampleNodes } from '../mollifier/pdes/observation.js';
-import { separableEstimate } from '../mollifier/pdes/estimate.js';
+import { separableEstimate } from '../mollifier/problems/estimate.js';
+import { heat as heatProblem, langevin as langevinProblem } from '../mollifier/problems/builtin.js';
 import { chromatinResidual, chromatinSeparable, heatResidual, langevinResidual, type ChromatinTerms } from '../mollifier/pdes/residuals.js';
 import { ProblemError } from '../mollifier/pdes/types.js';
 import { maxAbs } from './support/grid-functions.js';
@@ -123,13 +124,13 @@ test('residuals vanish on exact fields, and separable estimates invert them', ()
 });
 
 test('separable estimates from simulated data: heat smooth corr ≥ 0.95, Langevin varying corr ≥ 0.95', async () => {
-  const heat = await separableEstimate(simulateHeat({ case: 'smooth', nodes: 64 }), { radius: 4 });
+  const heat = await separableEstimate(simulateHeat({ case: 'smooth', nodes: 64 }), heatProblem, { radius: 4 });
   assert.ok(heat.summary.corr! >= 0.95, `heat corr ${heat.summary.corr}`);
   assert.ok(heat.summary.mean_rel_err! < 0.02);
   assert.equal(heat.values.length, 56 * 56);
-  const langevin = await separableEstimate(simulateLangevin({ case: 'varying' }), { radius: 10 });
+  const langevin = await separableEstimate(simulateLangevin({ case: 'varying' }), langevinProblem, { radius: 10 });
   assert.ok(langevin.summary.corr! >= 0.95, `langevin corr ${langevin.summary.corr}`);
-  const noisy = await separableEstimate(simulateLangevin({ case: 'white', noise: 0.5, seed: 2 }), { radius: 10 });
+  const noisy = await separableEstimate(simulateLangevin({ case: 'white', noise: 0.5, seed: 2 }), langevinProblem, { radius: 10 });
   // White-noise forcing cannot be recovered node by node, but its kernel-scale average can.
   assert.ok(noisy.summary.corr_smoothed! > 0.9 && noisy.summary.corr! < 0.6);
 });

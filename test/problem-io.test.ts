@@ -1,6 +1,7 @@
 // Data I/O of problem instances: instance directories, COMSOL/STORM exports, --param-field files.
 import { test } from 'node:test';
 import { uniformGenerator } from '../mollifier/pdes/random.js';
+import { builtinProblems } from '../mollifier/problems/builtin.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -190,7 +191,7 @@ test('non-uniform spacing is named by line and gap', (t) => {
 
 test('meta.json problems: unknown problem, grid mismatch, version, fields, JSON, missing file', (t) => {
   const root = scratch(t);
-  assertProblem(() => readInstance(editedHeat(root, { meta: (m) => (m.problem = 'wave') })), /meta\.json: unknown problem 'wave' \(expected one of langevin, heat, rd\)/);
+  assertProblem(() => readInstance(editedHeat(root, { meta: (m) => (m.problem = 'wave') })), /meta\.json: unknown problem 'wave' \(expected langevin, heat, rd\)/);
   assertProblem(
     () => readInstance(editedHeat(root, { meta: (m) => (m.grid.hx = 0.2) })),
     /fields\.csv: grid does not match .*meta\.json: .*meta\.json has hx = 0\.2, the x spacing in .*fields\.csv is 0\.1/,
@@ -254,25 +255,25 @@ test('--param-field files: grid inferred, positivity checked by line and value',
   const rows = [];
   for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) rows.push(`${j * 0.5},${i * 0.5},${1 + i * 4 + j}`);
   writeFileSync(file, ['x,y,D', ...shuffle(rows, 3)].join('\n'));
-  const field = readParamField(file, 'heat');
+  const field = readParamField(file, builtinProblems.heat);
   assert.deepEqual(field.grid, { dims: 2, nx: 4, ny: 3, x0: 0, y0: 0, hx: 0.5, hy: 0.5, periodic: false });
   assert.deepEqual(Array.from(field.values), Array.from({ length: 12 }, (_, k) => 1 + k));
   writeFileSync(file, ['x,y,D', ...rows.slice(0, 2), '1,0,-1', ...rows.slice(3)].join('\n'));
-  assertProblem(() => readParamField(file, 'heat'), /D\.csv line 4: D = -1, but heat needs D > 0/);
+  assertProblem(() => readParamField(file, builtinProblems.heat), /D\.csv line 4: D = -1, but heat needs D > 0/);
   writeFileSync(file, ['x,y,D', ...rows.slice(0, 2), '1,0,0', ...rows.slice(3)].join('\n'));
-  assertProblem(() => readParamField(file, 'heat'), /D\.csv line 4: D = 0, but heat needs D > 0/);
+  assertProblem(() => readParamField(file, builtinProblems.heat), /D\.csv line 4: D = 0, but heat needs D > 0/);
   const k = join(root, 'k.csv');
   writeFileSync(k, ['x,y,k', '0,0,0', '1,0,0.5', '0,1,1', '1,1,2'].join('\n'));
-  assert.deepEqual(Array.from(readParamField(k, 'rd').values), [0, 0.5, 1, 2]);
-  assertProblem(() => readParamField(k, 'heat'), /k\.csv line 1: unexpected column 'k' \(expected columns x,y,D; found x,y,k\)/);
+  assert.deepEqual(Array.from(readParamField(k, builtinProblems.rd).values), [0, 0.5, 1, 2]);
+  assertProblem(() => readParamField(k, builtinProblems.heat), /k\.csv line 1: unexpected column 'k' \(expected columns x,y,D; found x,y,k\)/);
   writeFileSync(k, ['x,y,k', '0,0,0', '1,0,-0.5', '0,1,1', '1,1,2'].join('\n'));
-  assertProblem(() => readParamField(k, 'rd'), /k\.csv line 3: k = -0\.5, but rd needs k ≥ 0/);
+  assertProblem(() => readParamField(k, builtinProblems.rd), /k\.csv line 3: k = -0\.5, but rd needs k ≥ 0/);
   const F = join(root, 'F.csv');
   writeFileSync(F, ['t,F', '0.2,-3', '0,-1', '0.1,-2'].join('\n'));
-  const force = readParamField(F, 'langevin');
+  const force = readParamField(F, builtinProblems.langevin);
   assert.deepEqual(force.grid, { dims: 1, n: 3, t0: 0, dt: 0.1 });
   assert.deepEqual(Array.from(force.values), [-1, -2, -3]);
-  assertProblem(() => readParamField(join(root, 'absent.csv'), 'rd'), /absent\.csv: cannot read --param-field file \(x,y,k\): no such file/);
+  assertProblem(() => readParamField(join(root, 'absent.csv'), builtinProblems.rd), /absent\.csv: cannot read --param-field file \(x,y,k\): no such file/);
 });
 
 /** A COMSOL-like export of v on an (n+1)×(n+1) grid over [0, L]², rows shuffled, coordinates with ~1e-13 noise. */

@@ -28,7 +28,7 @@ function divergenceHeat(seen: { keys: string[]; dDx?: Float32Array; nodes?: numb
 }
 
 test('a problem training has never heard of: its declared derivatives of the field and of the parameter reach its residual, on both paths', async () => {
-  const instance = simulateProblem('heat', { case: 'smooth', grid: 16 });
+  const instance = { ...simulateProblem('heat', { case: 'smooth', grid: 16 }), problem: 'divergence-heat' };
   for (const derivatives of ['mollifier', 'autodiff'] as const) {
     const seen: { keys: string[]; dDx?: Float32Array; nodes?: number } = { keys: [] };
     const problem = divergenceHeat(seen);
@@ -44,7 +44,7 @@ test('a problem training has never heard of: its declared derivatives of the fie
 });
 
 test('the mollified ∇D is the layer\'s derivative of the learned D on the whole grid (operator, orientation and trim as the field\'s)', async () => {
-  const instance = simulateProblem('heat', { case: 'smooth', grid: 24 });
+  const instance = { ...simulateProblem('heat', { case: 'smooth', grid: 24 }), problem: 'divergence-heat' };
   const seen: { keys: string[]; dDx?: Float32Array; dDy?: Float32Array } = { keys: [] };
   const problem = divergenceHeat(seen);
   const recordDy = problem.residual;

@@ -29,7 +29,7 @@ test('a tiny mollified heat job: the loss falls 10× within seconds', async () =
   const outcome = await train(data, model, { derivatives: 'mollifier', epochs: 150, radius: 2, lr: 3e-3, progressEvery: 1, onProgress: (p) => losses.push(p.loss) });
   assert.equal(outcome.status, 'completed');
   assert.ok(losses[losses.length - 1]! * 10 <= losses[0]!, `loss ${losses[0]} → ${losses[losses.length - 1]}`);
-  assert.equal(outcome.estimates!.separable.length, 12 * 12);
+  assert.equal(outcome.estimates!.separable!.length, 12 * 12);
   assert.ok(outcome.peakBytes > 0);
   model.dispose();
 });
@@ -55,7 +55,7 @@ test('the autodiff path trains on collocation batches and gives estimates on the
   const { data, model } = tinyHeat(2);
   const outcome = await train(data, model, { derivatives: 'autodiff', epochs: 5, radius: 2, collocationBatch: 64 });
   assert.equal(outcome.status, 'completed');
-  assert.equal(outcome.estimates!.separable.length, 12 * 12);
+  assert.equal(outcome.estimates!.separable!.length, 12 * 12);
   assert.ok(Number.isFinite(outcome.lossPde));
   model.dispose();
 });

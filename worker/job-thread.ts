@@ -2,7 +2,7 @@
 // MessagePort the lane hands over. TensorFlow loads on the first train job, not at thread start, so a
 // no-op lane never pays for it and a load failure is a failed job, not a thread that respawns in a loop.
 import type { MessagePort } from 'node:worker_threads';
-import type { JobOptions } from '../protocol/index.js';
+import { fingerprintPath, isBuiltinProblem, type JobOptions, type ProblemModule } from '../protocol/index.js';
 import { changedInput, publicReadError, refusedFile } from './data-roots.js';
 import { logger } from '../mollifier/log.js';
 
@@ -11,6 +11,8 @@ export interface ThreadTask {
   port: MessagePort;
   /** Resolved folders the job's file options must lie in (data-roots.ts). */
   dataRoots: string[];
+  /** The operator's own problems (`worker --problems DIR`). */
+  problems: ProblemModule[];
   /** The fingerprints the job was planned with (the job message's `inputs`). */
   inputs?: Record<string, string> | undefined;
 }
@@ -51,11 +53,28 @@ async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: Mes
   return { status: 'completed', metrics: { duration_ms: performance.now() - started, seed: options.seed } };
 }
 
-async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: MessagePort, dataRoots: string[], inputs?: Record<string, string>): Promise<ThreadOutcome> {
-  const refused = refusedFile(options, dataRoots) ?? changedInput(options, inputs);
+/**
+ * The module of a problem this worker's operator loaded, checked against the one the sweep was planned with
+ * (its id covers the module's bytes); or why the job cannot run here.
+ */
+function ownProblem(name: string, problems: readonly ProblemModule[], planned: string | undefined): ProblemModule | string {
+  const own = problems.find((m) => m.name === name);
+  if (!own) return `problem '${name}' is not loaded on this worker (its operator starts it with --problems DIR holding ${name}.mjs)`;
+  const here = fingerprintPath(own.file);
+  if (planned !== undefined && here !== planned) {
+    return `problem '${name}': this worker's ${own.file} differs from the module the sweep was planned with (sha256 ${here.slice(0, 12)}… here, ${planned.slice(0, 12)}… planned)`;
+  }
+  return { ...own, digest: here };
+}
+
+async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: MessagePort, task: ThreadTask): Promise<ThreadOutcome> {
+  const own = isBuiltinProblem(options.pde) ? undefined : ownProblem(options.pde, task.problems, task.inputs?.problem);
+  const refused = (typeof own === 'string' ? own : null) ?? refusedFile(options, task.dataRoots) ?? changedInput(options, task.inputs);
   if (refused) return { status: 'failed', reason: refused, metrics: null };
-  const [{ runJob }, { jobConfigOf, flattenMetrics }] = await Promise.all([import('../mollifier/training/job.js'), import('./job-config.js')]);
-  const result = await runJob(jobConfigOf(options), {
+  const [{ runJob }, { loadProblem }, { jobConfigOf, flattenMetrics }] = await Promise.all([import('../mollifier/training/job.js'), import('../mollifier/problems/load.js'), import('./job-config.js')]);
+  const module = own as ProblemModule | undefined;
+  const problem = module ? await loadProblem(module.file, { name: module.name, version: module.digest }) : undefined;
+  const result = await runJob({ ...jobConfigOf(options), ...(problem ? { problem } : {}) }, {
     onProgress: (p) => port.postMessage({ epoch: p.epoch, epochs: p.epochs, loss: p.loss, lossData: p.lossData, lossPde: p.lossPde, rate: p.rate } satisfies ThreadProgress),
   });
   return {
@@ -67,7 +86,7 @@ async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: M
 
 export default async function runTask(task: ThreadTask): Promise<ThreadOutcome> {
   try {
-    return task.options.kind === 'noop' ? await runNoop(task.options, task.port) : await runTrain(task.options, task.port, task.dataRoots, task.inputs);
+    return task.options.kind === 'noop' ? await runNoop(task.options, task.port) : await runTrain(task.options, task.port, task);
   } catch (error) {
     // Bad options (the science library's checks), out of memory in the backend, any error of the job itself.
     const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);

@@ -2,7 +2,7 @@
 // crashes (an abort, out of memory, process.exit) fails its job with the reason and is replaced.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { JobOptions } from '../protocol/index.js';
+import type { JobOptions, ProblemModule } from '../protocol/index.js';
 import type { ThreadOutcome, ThreadProgress, ThreadTask } from './job-thread.js';
 import { resolveDataRoots } from './data-roots.js';
 
@@ -17,6 +17,8 @@ export interface LaneOptions {
   env?: Record<string, string>;
   /** Folders a job's file options may point into (default: the working folder); see data-roots.ts. */
   dataRoots?: string[];
+  /** The operator's own problems (`worker --problems DIR`), by name: a job may name them, never bring code. */
+  problems?: readonly ProblemModule[];
 }
 
 export class Lane {
@@ -25,12 +27,14 @@ export class Lane {
   readonly slots: number;
   private readonly pool: Piscina;
   private readonly dataRoots: string[];
+  private readonly problems: ProblemModule[];
 
   constructor(options: LaneOptions) {
     this.name = options.name;
     this.device = options.device;
     this.slots = options.slots;
     this.dataRoots = resolveDataRoots(options.dataRoots ?? [process.cwd()]);
+    this.problems = [...(options.problems ?? [])];
     this.pool = new Piscina({
       filename: new URL('./job-thread.js', import.meta.url).href,
       minThreads: 0,
@@ -54,7 +58,7 @@ export class Lane {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (progress: ThreadProgress) => onProgress(progress));
     try {
-      return (await this.pool.run({ options, port: port2, dataRoots: this.dataRoots, inputs: limits.inputs } satisfies ThreadTask, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
+      return (await this.pool.run({ options, port: port2, dataRoots: this.dataRoots, problems: this.problems, inputs: limits.inputs } satisfies ThreadTask, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
     } catch (error) {
       if (limits.stop?.aborted) return { status: 'failed', reason: String(limits.stop.reason), metrics: null };
       if (timeout?.aborted) return { status: 'failed', reason: `timed out after ${formatSeconds(limits.timeoutMs! / 1000)} (the sweep's timeout-minutes)`, metrics: null };

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readComsolField } from '../../mollifier/io/index.js';
 import type { KernelFamily } from '../../mollifier/kernels/index.js';
-import { separableEstimate, type EstimateSummary } from '../../mollifier/pdes/estimate.js';
+import { separableEstimate, type EstimateSummary } from '../../mollifier/problems/estimate.js';
+import { builtinProblem } from '../../mollifier/problems/builtin.js';
 import { simulateProblem } from '../../mollifier/pdes/simulate.js';
 import type { ProblemInstance } from '../../mollifier/pdes/types.js';
 import { rdStatistics, type RdFieldStatistics } from '../rd-statistics.js';
@@ -53,7 +54,7 @@ const kernels: Array<{ family: KernelFamily; radius: number }> = [
 
 async function estimateRows(instance: ProblemInstance, columns: (s: EstimateSummary) => string[]): Promise<string[]> {
   return Promise.all(kernels.map(async ({ family, radius }) => {
-    const s = (await separableEstimate(instance, { family, radius })).summary;
+    const s = (await separableEstimate(instance, builtinProblem(instance.problem)!, { family, radius })).summary;
     return `| ${family === 'fd' ? 'raw finite differences (fd)' : family} | ${radius} | ${columns(s).join(' | ')} |`;
   }));
 }
@@ -158,7 +159,7 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
     '| kernel | radius | mean k̂ | error of the mean | median k̂ | std k̂ |',
     '|---|---|---|---|---|---|',
     ...(await Promise.all(kernels.slice(0, 4).map(async ({ family, radius }) => {
-      const s = (await separableEstimate(resolved, { family, radius, constants: { phiMax: chromatinDefaults.phiMax, l: 0.1 } })).summary;
+      const s = (await separableEstimate(resolved, builtinProblem(resolved.problem)!, { family, radius, constants: { phiMax: chromatinDefaults.phiMax, l: 0.1 } })).summary;
       return `| ${family === 'fd' ? 'raw finite differences (fd)' : family} | ${radius} | ${f(s.mean)} | ${pct(s.mean_rel_err)} | ${f(s.median)} | ${f(s.std, 2)} |`;
     }))),
     '',
@@ -169,7 +170,7 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
   const langevinVarying = simulateProblem('langevin', { case: 'varying' });
   const langevinNoisy = simulateProblem('langevin', { case: 'varying-noisy', noise: 0.25, seed: 1 });
   const row = async (name: string, instance: ProblemInstance, radius: number) => {
-    const s = (await separableEstimate(instance, { radius })).summary;
+    const s = (await separableEstimate(instance, builtinProblem(instance.problem)!, { radius })).summary;
     return `| ${name} | ${radius} | ${f(s.mean)} | ${f(s.truth_mean)} | ${f(s.corr)} | ${f(s.corr_smoothed)} |`;
   };
   lines.push(

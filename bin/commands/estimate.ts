@@ -1,13 +1,14 @@
 // `mollifier estimate <problem>`: the separable estimate of the parameter straight from data, no network.
 import type { Command } from 'commander';
 import { extname } from 'node:path';
-import { separableEstimate, type SeparableEstimate } from '../../mollifier/pdes/estimate.js';
-import { gridCoordinates, problemNames, type ProblemInstance, type ProblemName } from '../../mollifier/pdes/types.js';
+import { separableEstimate, type SeparableEstimate } from '../../mollifier/problems/estimate.js';
+import { gridCoordinates, problemNames, type ProblemInstance } from '../../mollifier/pdes/types.js';
 import { formatNumber, readComsolField, readInstance } from '../../mollifier/io/index.js';
 import { assertKernelFamily, kernelFamilies } from '../../mollifier/kernels/index.js';
 import { assertBoundaryMode, boundaryModes } from '../../mollifier/layer/index.js';
-import { chromatinDefaults } from '../../mollifier/pdes/residuals.js';
-import { parseChoice, parseNumber } from '../parse.js';
+import { instanceShapesWith, type TrainingProblem } from '../../mollifier/problems/index.js';
+import { parseNumber } from '../parse.js';
+import { addProblemsOption, problemNamed } from '../problems.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
 import { initBackend } from '../../mollifier/backend/index.js';
@@ -20,25 +21,36 @@ interface EstimateCliOptions {
   family: string;
   radius: number;
   boundary?: string;
-  phiMax: number;
-  length: number;
+  interfaceLength?: number;
+  constant: Record<string, number>;
   out: string;
+  problems: string[];
 }
 
-function comsolInstance(options: EstimateCliOptions): ProblemInstance {
+/** `--constant NAME=VALUE`, repeatable: a constant of the problem's residual. */
+function collectConstant(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^([A-Za-z][A-Za-z0-9_]*)=(.+)$/.exec(value);
+  const number = match ? Number(match[2]) : NaN;
+  if (!match || !Number.isFinite(number)) throw new UsageError(`--constant ${value}: expected NAME=NUMBER, e.g. phiMax=0.7`);
+  return { ...previous, [match[1]!]: number };
+}
+
+/** The problem's fields φ_n and φ_d (and its parameter's truth) from COMSOL exports, for a problem with those channels. */
+function comsolInstance(options: EstimateCliOptions, problem: TrainingProblem): ProblemInstance {
+  if (!(problem.channels.includes('phi_n') && problem.channels.includes('phi_d'))) throw new UsageError(`--phi-n/--phi-d are the fields φ_n and φ_d, which ${problem.name} does not have; use --data DIR`);
   const phiN = readComsolField(options.phiN!);
   const phiD = readComsolField(options.phiD!, { periodicEdge: phiN.droppedPeriodicEdge ? 'drop' : 'keep' });
   const same = (a: typeof phiN.grid, b: typeof phiN.grid) => a.nx === b.nx && a.ny === b.ny && Math.abs(a.hx - b.hx) < 1e-9 && Math.abs(a.hy - b.hy) < 1e-9;
   if (!same(phiN.grid, phiD.grid)) throw new UsageError(`${options.phiD}: its grid ${phiD.grid.nx}×${phiD.grid.ny} does not match ${options.phiN} (${phiN.grid.nx}×${phiN.grid.ny})`);
   const fields: Record<string, Float64Array> = { phi_n: phiN.values, phi_d: phiD.values };
   if (options.truth) {
-    // COMSOL's per-node noisy k is exported on the same 201×201 nodes but is not itself periodic: drop the
+    // COMSOL's per-node noisy parameter is exported on the same 201×201 nodes but is not itself periodic: drop the
     // repeated grid line whenever the φ fields had one, so the nodes line up.
     const truth = readComsolField(options.truth, { periodicEdge: phiN.droppedPeriodicEdge ? 'drop' : 'keep' });
     if (!same(phiN.grid, truth.grid)) throw new UsageError(`${options.truth}: its grid ${truth.grid.nx}×${truth.grid.ny} does not match ${options.phiN}`);
-    fields.k = truth.values;
+    fields[problem.parameter] = truth.values;
   }
-  return { problem: 'rd', case: 'comsol', grid: phiN.grid, fields, parameters: { source: 'comsol' }, seed: 0 };
+  return { problem: problem.name, case: 'comsol', grid: phiN.grid, fields, parameters: { source: 'comsol' }, seed: 0 };
 }
 
 function estimateCsv(estimate: SeparableEstimate, parameter: string): string {
@@ -53,48 +65,55 @@ function estimateCsv(estimate: SeparableEstimate, parameter: string): string {
 }
 
 export function registerEstimateCommand(program: Command): void {
-  program
-    .command('estimate')
-    .description('the separable estimate of the unknown parameter straight from data (no network)')
-    .argument('<problem>', `one of ${problemNames.join(', ')}`, parseChoice('problem', problemNames))
-    .option('--data <dir>', 'a problem instance directory (fields.csv + meta.json), e.g. from `simulate`')
-    .option('--phi-n <file>', 'rd: COMSOL export of φ_n')
-    .option('--phi-d <file>', 'rd: COMSOL export of φ_d')
-    .option('--truth <file>', 'rd with --phi-n/--phi-d: COMSOL export of the true k, for corr and corr_smoothed')
-    .option('--family <name>', `kernel family: ${kernelFamilies.join(', ')} ('fd' = raw finite differences)`, 'bump')
-    .option('--radius <cells>', 'kernel radius in grid cells', parseNumber('--radius'), 4)
-    .option('--boundary <mode>', `${boundaryModes.join(', ')} (default periodic on periodic data, else valid)`)
-    .option('--phi-max <value>', 'rd: φ_max of the free energy', parseNumber('--phi-max'), chromatinDefaults.phiMax)
-    .option('--length <value>', 'rd: interface length l', parseNumber('--length'), chromatinDefaults.l)
-    .requiredOption('--out <file.json>', 'summary JSON; the estimated field goes to the same name with .csv')
-    .action(async (problem: ProblemName, options: EstimateCliOptions) => {
+  addProblemsOption(
+    program
+      .command('estimate')
+      .description('the separable estimate of the unknown parameter straight from data (no network)')
+      .argument('<problem>', `${problemNames.join(', ')}, or one of your own (--problems DIR)`)
+      .option('--data <dir>', 'a problem instance directory (fields.csv + meta.json), e.g. from `simulate`')
+      .option('--phi-n <file>', 'COMSOL export of the field φ_n (problems with channels phi_n and phi_d)')
+      .option('--phi-d <file>', 'COMSOL export of the field φ_d')
+      .option('--truth <file>', "with --phi-n/--phi-d: COMSOL export of the true parameter, for corr and corr_smoothed")
+      .option('--family <name>', `kernel family: ${kernelFamilies.join(', ')} ('fd' = raw finite differences)`, 'bump')
+      .option('--radius <cells>', 'kernel radius in grid cells', parseNumber('--radius'), 4)
+      .option('--boundary <mode>', `${boundaryModes.join(', ')} (default periodic on periodic data, else valid)`)
+      .option('--interface-length <l>', "the residual's length scale, for a problem with one (default: as the data were simulated, else the problem's)", parseNumber('--interface-length'))
+      .option('--constant <name=value>', "a constant of the problem's residual (e.g. phiMax=0.7); repeatable", collectConstant, {} as Record<string, number>)
+      .requiredOption('--out <file.json>', 'summary JSON; the estimated field goes to the same name with .csv'),
+  ).action(async (name: string, options: EstimateCliOptions) => {
       const fromFiles = options.phiN !== undefined || options.phiD !== undefined;
       if (options.data && fromFiles) throw new UsageError('give either --data or --phi-n/--phi-d, not both');
-      if (!options.data && !fromFiles) throw new UsageError('give the data: --data DIR, or --phi-n FILE --phi-d FILE for rd');
-      if (fromFiles && problem !== 'rd') throw new UsageError(`--phi-n/--phi-d are reaction-diffusion fields; for ${problem} use --data DIR`);
+      if (!options.data && !fromFiles) throw new UsageError('give the data: --data DIR, or --phi-n FILE --phi-d FILE');
       if (fromFiles && (!options.phiN || !options.phiD)) throw new UsageError('--phi-n and --phi-d go together');
       if (options.truth && !fromFiles) throw new UsageError('--truth goes with --phi-n/--phi-d; a --data directory carries its own truth');
       if (extname(options.out) !== '.json') throw new UsageError(`--out ${options.out}: the summary file must end in .json`);
       checkOutputPath(options.out);
       checkOutputPath(`${options.out.slice(0, -'.json'.length)}.csv`);
-      const instance = options.data ? readInstance(options.data) : comsolInstance(options);
+      const problem = await problemNamed(name, options.problems);
+      if (!problem.separable) throw new UsageError(`${problem.name} has no separable estimate: its parameter cannot be solved for node by node (train a network instead)`);
+      const given = Object.keys(options.constant).length > 0 || options.interfaceLength !== undefined;
+      if (given && !problem.constantsOf) throw new UsageError(`--constant/--interface-length: ${problem.name}'s residual takes no constants`);
+      const instance = options.data ? readInstance(options.data, instanceShapesWith([problem])) : comsolInstance(options, problem);
+      if (instance.problem !== problem.name) throw new UsageError(`${options.data} holds a ${instance.problem} instance, not ${problem.name}`);
+      const constants = problem.constantsOf?.(options.interfaceLength, instance);
+      const unknown = Object.keys(options.constant).find((key) => !constants || !(key in constants));
+      if (unknown) throw new UsageError(`--constant ${unknown}: ${problem.name}'s residual has the constants ${Object.keys(constants ?? {}).join(', ') || '(none)'}`);
       await initBackend();
-      if (instance.problem !== problem) throw new UsageError(`${options.data} holds a ${instance.problem} instance, not ${problem}`);
-      const estimate = await separableEstimate(instance, {
+      const estimate = await separableEstimate(instance, problem, {
         family: assertKernelFamily(options.family),
         radius: options.radius,
         ...(options.boundary !== undefined ? { boundary: assertBoundaryMode(options.boundary) } : {}),
-        constants: { phiMax: options.phiMax, l: options.length },
+        ...(constants ? { constants: { ...constants, ...options.constant } } : {}),
       });
       const csvPath = `${options.out.slice(0, -'.json'.length)}.csv`;
       const source = options.data ? { data: options.data } : { phi_n: options.phiN, phi_d: options.phiD, truth: options.truth ?? null };
-      const report = { problem, source, grid: estimate.grid, field_csv: csvPath, ...estimate.summary };
+      const report = { problem: problem.name, source, grid: estimate.grid, field_csv: csvPath, ...estimate.summary };
       writeFilesAtomically([
         { path: options.out, text: `${JSON.stringify(report, null, 2)}\n` },
         { path: csvPath, text: estimateCsv(estimate, estimate.summary.parameter) },
       ]);
       const s = estimate.summary;
       const truth = s.truth_mean !== undefined ? `, truth mean ${s.truth_mean.toPrecision(4)}, corr ${s.corr?.toFixed(3) ?? 'n/a'}, corr_smoothed ${s.corr_smoothed?.toFixed(3) ?? 'n/a'}` : '';
-      process.stdout.write(`${problem}: ${s.parameter} mean ${s.mean.toPrecision(4)}, std ${s.std.toPrecision(3)}${truth}; wrote ${options.out}\n`);
+      process.stdout.write(`${problem.name}: ${s.parameter} mean ${s.mean.toPrecision(4)}, std ${s.std.toPrecision(3)}${truth}; wrote ${options.out}\n`);
     });
 }

@@ -1,11 +1,16 @@
-// `mollifier simulate <langevin|heat|rd>`: make a problem instance with its ground truth.
+// `mollifier simulate <problem>`: make a problem instance with its ground truth, by the problem's own simulator.
 import type { Command } from 'commander';
-import { simulateProblem } from '../../mollifier/pdes/simulate.js';
-import { problemNames, type ProblemName } from '../../mollifier/pdes/types.js';
+import { problemNames } from '../../mollifier/pdes/types.js';
 import { readParamField, writeInstance } from '../../mollifier/io/index.js';
-import { parseChoice, parseInteger, parseNumber } from '../parse.js';
+import { instanceShapesWith } from '../../mollifier/problems/index.js';
+import { parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { fieldMean } from '../../mollifier/metrics/index.js';
+import { addProblemsOption, problemNamed } from '../problems.js';
+import { builtinProblems } from '../../mollifier/problems/index.js';
+
+/** Every case the built-in simulators offer ("P a|b; Q c|d"). */
+const builtinCasesText = (): string => Object.values(builtinProblems).map((p) => `${p.name} ${(p.cases ?? []).join('|')}`).join('; ');
 
 interface SimulateCliOptions {
   case?: string;
@@ -18,6 +23,7 @@ interface SimulateCliOptions {
   out: string;
   tolerance?: number;
   maxSteps?: number;
+  problems: string[];
 }
 
 function progressPrinter(): ((step: number, residual: number) => void) | undefined {
@@ -26,29 +32,32 @@ function progressPrinter(): ((step: number, residual: number) => void) | undefin
 }
 
 export function registerSimulateCommand(program: Command): void {
-  program
-    .command('simulate')
-    .description('simulate a benchmark problem with known parameter and write it as DIR/fields.csv + DIR/meta.json')
-    .argument('<problem>', `one of ${problemNames.join(', ')}`, parseChoice('problem', problemNames))
-    .option('--case <name>', 'parameter case: langevin constant|white|varying|varying-noisy; heat constant|smooth|noisy; rd constant|smooth|noisy')
-    .option('--noise <sigma>', 'noise level σ of the case (langevin white/varying-noisy, heat noisy)', parseNumber('--noise'))
-    .option('--grid <n>', 'nodes (langevin) or nodes per axis (heat, rd)', parseInteger('--grid'))
-    .option('--k <value>', 'rd: k of the constant case, the scale of smooth and noisy', parseNumber('--k'))
-    .option('--interface-length <l>', 'rd: interface length l of the free energy (default 0.03)', parseNumber('--interface-length'))
-    .option('--seed <s>', 'random seed', parseInteger('--seed'), 0)
-    .option('--param-field <file>', 'CSV of the parameter per node (t,F | x,y,D | x,y,k): replaces the case and sets the grid')
-    .option('--tolerance <value>', 'rd: steady when max |∂φ/∂t| falls below this (default 1e-6)', parseNumber('--tolerance'))
-    .option('--max-steps <n>', 'rd: give up after this many time steps (default 40000)', parseInteger('--max-steps'))
-    .requiredOption('--out <dir>', 'output directory')
-    .action((problem: ProblemName, options: SimulateCliOptions) => {
+  addProblemsOption(
+    program
+      .command('simulate')
+      .description('simulate a problem with known parameter and write it as DIR/fields.csv + DIR/meta.json')
+      .argument('<problem>', `${problemNames.join(', ')}, or one of your own (--problems DIR)`)
+      .option('--case <name>', `parameter case (${builtinCasesText()}; a problem of your own: its cases)`)
+      .option('--noise <sigma>', 'noise level σ of the case, for the cases that have one', parseNumber('--noise'))
+      .option('--grid <n>', 'nodes (1D) or nodes per axis (2D)', parseInteger('--grid'))
+      .option('--k <value>', 'the reaction rate of the constant case, the scale of the others (for a simulator with one)', parseNumber('--k'))
+      .option('--interface-length <l>', 'the length scale of the model, for a problem with one', parseNumber('--interface-length'))
+      .option('--seed <s>', 'random seed', parseInteger('--seed'), 0)
+      .option('--param-field <file>', "CSV of the parameter per node (t,NAME in 1D, x,y,NAME in 2D; NAME the problem's parameter): replaces the case and sets the grid")
+      .option('--tolerance <value>', 'time-stepping simulators: steady when max |∂φ/∂t| falls below this', parseNumber('--tolerance'))
+      .option('--max-steps <n>', 'time-stepping simulators: give up after this many time steps', parseInteger('--max-steps'))
+      .requiredOption('--out <dir>', 'output directory'),
+  ).action(async (name: string, options: SimulateCliOptions) => {
       if (options.paramField && options.case !== undefined) throw new UsageError('--param-field replaces the case: give one of --case and --param-field');
       if (options.paramField && options.grid !== undefined) throw new UsageError('--param-field sets the grid: give one of --grid and --param-field');
-      if (problem !== 'rd' && (options.tolerance !== undefined || options.maxSteps !== undefined)) {
-        throw new UsageError('--tolerance and --max-steps apply to rd only');
-      }
+      const problem = await problemNamed(name, options.problems);
       const started = performance.now();
       const progress = progressPrinter();
-      const instance = simulateProblem(problem, {
+      const stepping = {
+        ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+        ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+      };
+      const instance = problem.simulate({
         ...(options.case !== undefined ? { case: options.case } : {}),
         ...(options.noise !== undefined ? { noise: options.noise } : {}),
         ...(options.grid !== undefined ? { grid: options.grid } : {}),
@@ -56,19 +65,16 @@ export function registerSimulateCommand(program: Command): void {
         ...(options.interfaceLength !== undefined ? { interfaceLength: options.interfaceLength } : {}),
         ...(options.paramField ? { paramField: readParamField(options.paramField, problem) } : {}),
         ...(progress ? { onProgress: progress } : {}),
-        reactionDiffusion: {
-          ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
-          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-        },
+        ...(Object.keys(stepping).length ? { reactionDiffusion: stepping } : {}),
         seed: options.seed,
       });
       if (progress) process.stderr.write('\n');
-      writeInstance(options.out, instance);
+      writeInstance(options.out, instance, instanceShapesWith([problem]));
       const grid = instance.grid.dims === 1 ? `${instance.grid.n} nodes` : `${instance.grid.nx}×${instance.grid.ny}`;
-      const parameter = { langevin: 'F', heat: 'D', rd: 'k' }[problem];
+      const parameter = problem.parameter;
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       process.stdout.write(
-        `${problem} ${instance.case}, ${grid}, seed ${instance.seed}: mean ${parameter} = ${fieldMean(instance.fields[parameter]!).toPrecision(5)}; ${seconds} s; wrote ${options.out}\n`,
+        `${problem.name} ${instance.case}, ${grid}, seed ${instance.seed}: mean ${parameter} = ${fieldMean(instance.fields[parameter]!).toPrecision(5)}; ${seconds} s; wrote ${options.out}\n`,
       );
     });
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { InProcessBroker, limits, type OrchestratorTransport } from '../../protocol/index.js';
+import { InProcessBroker, limits, problemModulesIn, type OrchestratorTransport } from '../../protocol/index.js';
 import { readSpec } from '../../orchestrator/spec.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { runSweep, type SweepUpdate } from '../../orchestrator/sweep-runner.js';
@@ -19,9 +19,11 @@ import { collectDataRoot, dataRootHelp, dataRootsOf, parseChoice, parseCount, pa
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { registerSweepCancel } from './sweep-cancel.js';
+import { checkedProblemModules, collectProblemsDir, problemsHelp } from '../problems.js';
 
 interface RunOptions extends NatsCliOptions {
   dataRoot: string[];
+  problems: string[];
   store?: string;
   lanes?: number;
   retryFailed?: boolean;
@@ -83,13 +85,15 @@ export function registerSweepCommand(program: Command): void {
       .option('--store <file>', 'SQLite results store (default results/<name>.sqlite)')
       .option('--lanes <n>', `embedded mode: job lanes in this process (default: CPU cores; at most ${limits.lanesPerProcess})`, parseCount('--lanes', limits.lanesPerProcess))
       .option('--data-root <dir>', `embedded mode: ${dataRootHelp}`, collectDataRoot, [] as string[])
+      .option('--problems <dir>', `${problemsHelp}; with --nats only fingerprinted here (each worker's operator loads them with \`mollifier worker --problems\`)`, collectProblemsDir, [] as string[])
       .option('--retry-failed', 'run the failed jobs again')
       .option('--no-table', 'do not print the statistics table at the end')
       .option('--metrics-port <port>', 'serve Prometheus metrics on this port (/metrics)', parseInteger('--metrics-port'))
       .option('--metrics-host <address>', 'address the metrics endpoint binds', '127.0.0.1')
       .option('--linger <seconds>', 'keep the metrics endpoint up this long after the sweep ends', parseInteger('--linger'), 0),
   ).action(async (specPath: string, options: RunOptions) => {
-    const spec = readSpec(specPath);
+    const problems = problemModulesIn(options.problems);
+    const spec = readSpec(specPath, { problems });
     if (options.nats && options.lanes !== undefined) throw new UsageError('--lanes is for the embedded mode; with --nats, start workers with `mollifier worker`');
     if (options.nats && options.dataRoot.length) throw new UsageError('--data-root is for the embedded mode; with --nats, each worker\'s operator sets `mollifier worker --data-root`');
     if (options.metricsPort !== undefined && !(options.metricsPort >= 0 && options.metricsPort < 65536)) throw new UsageError(`--metrics-port ${options.metricsPort} must be a port number`);
@@ -122,7 +126,8 @@ export function registerSweepCommand(program: Command): void {
       const broker = new InProcessBroker();
       const [{ WorkerNode }, { Lane }] = await Promise.all([import('../../worker/node.js'), import('../../worker/lane.js')]);
       const dataRoots = dataRootsOf(options.dataRoot);
-      const lanes = Array.from({ length: options.lanes ?? Math.min(availableParallelism(), limits.lanesPerProcess) }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1, dataRoots }));
+      if (problems.length) await checkedProblemModules(options.problems);
+      const lanes = Array.from({ length: options.lanes ?? Math.min(availableParallelism(), limits.lanesPerProcess) }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1, dataRoots, problems }));
       const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 2000, log: logger().child({ role: 'worker' }) });
       const running = node.run();
       transport = broker.orchestrator;

@@ -2,9 +2,8 @@
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { extname } from 'node:path';
-import { runJob, jobDefaults } from '../../mollifier/training/job.js';
-import type { ProblemDefaults } from '../../mollifier/problems/index.js';
-import { problemNames, type ProblemName } from '../../mollifier/pdes/types.js';
+import { runJob } from '../../mollifier/training/job.js';
+import { builtinProblems, type ProblemDefaults } from '../../mollifier/problems/index.js';
 import type { TrainProgress } from '../../mollifier/training/train.js';
 import { logger } from '../../mollifier/log.js';
 import { trainOptionsSchema, trainOptionTable, type OptionArgument, type TrainOptionName, type TrainOptions } from '../../protocol/index.js';
@@ -12,16 +11,17 @@ import { camelCaseOf, jobConfigOf } from '../../worker/job-config.js';
 import { parseBand, parseChoice, parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
+import { addProblemsOption, problemNamed } from '../problems.js';
 
 interface TrainCliOptions extends Record<string, unknown> {
   out: string;
+  problems: string[];
 }
 
-/** The per-problem defaults of an option, as the code has them ("langevin 3000, heat 1000, rd 2000"). */
+/** The per-problem defaults of an option, as the built-in problems have them ("P 3000, Q 1000, ..."); yours keep theirs. */
 function perProblemDefaults(name: TrainOptionName): string {
   const key = camelCaseOf(name) as keyof ProblemDefaults;
-  const of = (problem: ProblemName) => jobDefaults[problem][key];
-  return problemNames.map((p) => `${p} ${JSON.stringify(of(p)).replace(/"/g, '')}`).join(', ');
+  return Object.values(builtinProblems).map((p) => `${p.name} ${JSON.stringify(p.defaults[key]).replace(/"/g, '')}`).join(', ');
 }
 
 function parserOf(name: string, argument: OptionArgument): ((value: string) => unknown) | undefined {
@@ -34,11 +34,11 @@ function parserOf(name: string, argument: OptionArgument): ((value: string) => u
 
 /** The train command's job options, one per row of protocol/job-options.ts (help shows the defaults the schema applies). */
 function addJobOptions(command: Command): Command {
-  const defaults = trainOptionsSchema.parse({ pde: 'heat' }) as Record<string, unknown>;
   for (const [name, row] of Object.entries(trainOptionTable) as Array<[TrainOptionName, (typeof trainOptionTable)[TrainOptionName]]>) {
     const choices = typeof row.argument === 'object' ? `: ${row.argument.choices.join(', ')}` : '';
-    const fallback = row.perProblem ? ` (default per problem: ${perProblemDefaults(name)})` : name !== 'pde' && defaults[name] !== undefined ? ` (default ${JSON.stringify(defaults[name])})` : '';
-    const option = new Option(`--${name} ${row.placeholder}`, `${row.help}${choices}${fallback}`);
+    const fallback = (row.schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(undefined).data;
+    const defaultText = row.perProblem ? ` (default per problem: ${perProblemDefaults(name)})` : fallback !== undefined ? ` (default ${JSON.stringify(fallback)})` : '';
+    const option = new Option(`--${name} ${row.placeholder}`, `${row.help}${choices}${defaultText}`);
     const parse = parserOf(name, row.argument);
     if (parse) option.argParser(parse);
     if (name === 'pde') option.makeOptionMandatory();
@@ -79,13 +79,13 @@ function progressReporter(): { update: (p: TrainProgress) => void; stop: () => v
 }
 
 export function registerTrainCommand(program: Command): void {
-  addJobOptions(program.command('train').description('train a base model with a mollified or autodiff PDE loss and recover the unknown parameter'))
+  addProblemsOption(addJobOptions(program.command('train').description('train a base model with a mollified or autodiff PDE loss and recover the unknown parameter')))
     .requiredOption('--out <result.json>', 'result file')
     .action(async (options: TrainCliOptions) => {
       if (extname(options.out) !== '.json') throw new UsageError(`--out ${options.out}: the result file must end in .json`);
       checkOutputPath(options.out);
       const wire = trainOptionsOf(options);
-      const config = jobConfigOf(wire);
+      const config = { ...jobConfigOf(wire), problem: await problemNamed(wire.pde, options.problems) };
       const progress = progressReporter();
       const result = await runJob(config, { onProgress: progress.update }).finally(progress.stop);
       writeFilesAtomically([{ path: options.out, text: `${JSON.stringify(result)}\n` }]);

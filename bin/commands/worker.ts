@@ -11,11 +11,13 @@ import { logger } from '../../mollifier/log.js';
 import { collectDataRoot, dataRootHelp, dataRootsOf, parseCount, parseInteger } from '../parse.js';
 import { limits } from '../../protocol/index.js';
 import { UsageError } from '../usage-error.js';
+import { collectProblemsDir, problemsHelp } from '../problems.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { findDeviceSelectLayer, gpuPciAddresses, laneGpuPinning, overrideManifestText, planDeviceSelect, readDeviceSelectManifest } from '../../worker/gpu-pinning.js';
 
 interface WorkerCliOptions extends NatsCliOptions {
   dataRoot: string[];
+  problems: string[];
   gpus?: string;
   cpus?: number;
   jobsPerGpu: number;
@@ -40,9 +42,11 @@ export function parseDeviceList(text: string): number[] {
 }
 
 async function runLanes(options: WorkerCliOptions, specs: Array<{ name: string; device: string; slots: number }>): Promise<void> {
-  const lanes = specs.map((l) => ({ ...l, dataRoots: dataRootsOf(options.dataRoot) }));
+  const problems = options.problems.length ? await (await import('../problems.js')).checkedProblemModules(options.problems) : [];
+  const lanes = specs.map((l) => ({ ...l, dataRoots: dataRootsOf(options.dataRoot), problems }));
   const host = options.host ?? hostname();
   const log = logger().child({ role: 'worker', host });
+  if (problems.length) log.info({ problems: problems.map((m) => ({ name: m.name, file: m.file, sha256: m.digest })) }, `problems of this worker's own: ${problems.map((m) => m.name).join(', ')}`);
   const [{ NatsWorkerTransport }, { WorkerNode }, { Lane }] = await Promise.all([import('../../protocol/nats/index.js'), import('../../worker/node.js'), import('../../worker/lane.js')]);
   const transport = await NatsWorkerTransport.connect(natsOptionsOf(options), {
     queue: { ackWaitMs: options.ackWait * 1000, maxDeliver: options.maxDeliver },
@@ -168,6 +172,7 @@ export function registerWorkerCommand(program: Command): void {
       .option('--ack-wait <seconds>', `a job not heard of for this long goes to another worker (at most ${limits.ackWaitSeconds})`, parseCount('--ack-wait', limits.ackWaitSeconds), 30)
       .option('--max-deliver <n>', `deliveries of a job before the queue gives up on it (at most ${limits.maxDeliver})`, parseCount('--max-deliver', limits.maxDeliver), 3)
       .option('--data-root <dir>', dataRootHelp, collectDataRoot, [] as string[])
+      .option('--problems <dir>', problemsHelp, collectProblemsDir, [] as string[])
       .addOption(new Option('--lane-gpu <index>', 'internal: run one GPU lane').argParser(parseInteger('--lane-gpu')).hideHelp()),
   ).action(async (options: WorkerCliOptions) => {
     if (!options.nats) throw new UsageError('worker needs --nats <url> (without a server, `mollifier sweep run` runs its own lanes)');

@@ -5,7 +5,6 @@ export { gridTolerance, inferGrid1d, inferGrid2d, reorder, type InferredGrid } f
 export { edgeTolerance, repeatedEdges, dropRepeatedEdge, type EdgeCheck, type PeriodicEdgeMode, type PeriodicField } from './periodic-edge.js';
 export {
   instanceFormatVersion,
-  problemDims,
   instanceColumns,
   checkGrid,
   checkInstance,
@@ -17,6 +16,6 @@ export {
 } from './instance-format.js';
 export { instanceFiles, createdBy, writeInstance, readInstance } from './instance-dir.js';
 export { parseComsolField, readComsolField, type ComsolField, type ComsolOptions } from './comsol.js';
-export { parseParamField, readParamField, type ParamField } from './param-field.js';
+export { parseParamField, readParamField, type ParamField, type ParamFieldSpec } from './param-field.js';
 export { parseStormField, readStormField, type StormField } from './storm.js';
 export { readText } from './files.js';

@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ProblemError, type ProblemInstance } from '../pdes/types.js';
+import { ProblemError, builtinInstanceShapes, type InstanceShapes, type ProblemInstance } from '../pdes/types.js';
 import { readText } from './files.js';
 import { checkInstance, formatFieldsCsv, formatMeta, parseFieldsCsv, parseMeta } from './instance-format.js';
 
@@ -41,8 +41,8 @@ function isInstanceDir(entries: string[]): boolean {
  * is empty or an instance directory (nothing but meta.json and fields.csv); anything else is a ProblemError,
  * so a mistyped path never deletes unrelated files. Missing parent directories are created.
  */
-export function writeInstance(dir: string, instance: ProblemInstance): void {
-  checkInstance(instance);
+export function writeInstance(dir: string, instance: ProblemInstance, shapes: InstanceShapes = builtinInstanceShapes): void {
+  checkInstance(instance, 'instance', shapes);
   const target = resolve(dir);
   const parent = dirname(target);
   const name = basename(target);
@@ -57,8 +57,8 @@ export function writeInstance(dir: string, instance: ProblemInstance): void {
   mkdirSync(parent, { recursive: true });
   const temporary = mkdtempSync(join(parent, `.${name}.tmp-`));
   try {
-    writeFileSync(join(temporary, instanceFiles.meta), formatMeta(instance, createdBy()));
-    writeFileSync(join(temporary, instanceFiles.fields), formatFieldsCsv(instance));
+    writeFileSync(join(temporary, instanceFiles.meta), formatMeta(instance, createdBy(), shapes));
+    writeFileSync(join(temporary, instanceFiles.fields), formatFieldsCsv(instance, 'instance', shapes));
     if (exists) {
       const old = mkdtempSync(join(parent, `.${name}.old-`));
       renameSync(target, join(old, name));
@@ -80,10 +80,10 @@ export function writeInstance(dir: string, instance: ProblemInstance): void {
 }
 
 /** Reads and validates an instance directory; fields come back row-major on meta.json's grid. */
-export function readInstance(dir: string): ProblemInstance {
+export function readInstance(dir: string, shapes: InstanceShapes = builtinInstanceShapes): ProblemInstance {
   const metaFile = join(dir, instanceFiles.meta);
   const csvFile = join(dir, instanceFiles.fields);
-  const meta = parseMeta(readText(metaFile, 'instance metadata (an instance directory holds meta.json and fields.csv)'), metaFile);
+  const meta = parseMeta(readText(metaFile, 'instance metadata (an instance directory holds meta.json and fields.csv)'), metaFile, shapes);
   const fields = parseFieldsCsv(readText(csvFile, `instance fields (${meta.problem})`), csvFile, meta, metaFile);
   return { problem: meta.problem, case: meta.case, grid: meta.grid, fields, parameters: meta.parameters, seed: meta.seed };
 }

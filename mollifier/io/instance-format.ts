@@ -1,13 +1,14 @@
 // The two files of an instance directory as text: meta.json and fields.csv. Pure (text in, text out).
 import {
   ProblemError,
+  builtinInstanceShapes,
   gridCoordinates,
   gridSize,
-  problemFields,
   problemNames,
   type Grid,
+  type InstanceShape,
+  type InstanceShapes,
   type ProblemInstance,
-  type ProblemName,
 } from '../pdes/types.js';
 import { parseCsvTable } from './csv-table.js';
 import { gridTolerance, inferGrid1d, inferGrid2d, reorder } from './grid-infer.js';
@@ -15,11 +16,8 @@ import { formatNumber as f } from './numbers.js';
 
 export const instanceFormatVersion = 1;
 
-/** Dimension of each problem's grid. */
-export const problemDims: Record<ProblemName, 1 | 2> = { langevin: 1, heat: 2, rd: 2 };
-
 export interface InstanceMeta {
-  problem: ProblemName;
+  problem: string;
   case: string;
   parameters: ProblemInstance['parameters'];
   grid: Grid;
@@ -29,25 +27,27 @@ export interface InstanceMeta {
   createdBy?: string;
 }
 
-/** CSV columns of a problem's fields.csv: coordinates, then the fields in problemFields order. */
-export function instanceColumns(problem: ProblemName): string[] {
-  return [...(problemDims[problem] === 1 ? ['t'] : ['x', 'y']), ...problemFields[problem]];
+/** CSV columns of a problem's fields.csv: coordinates, then the fields in the shape's order. */
+export function instanceColumns(shape: InstanceShape): string[] {
+  return [...(shape.dims === 1 ? ['t'] : ['x', 'y']), ...shape.fields];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkProblem(problem: unknown, where: string): ProblemName {
-  if (typeof problem !== 'string' || !(problemNames as readonly string[]).includes(problem)) {
+/** The problem's name and shape, or a ProblemError naming the problems this reader knows. */
+function checkProblem(problem: unknown, shapes: InstanceShapes, where: string): { problem: string; shape: InstanceShape } {
+  const shape = typeof problem === 'string' ? shapes(problem) : undefined;
+  if (typeof problem !== 'string' || !shape) {
     const shown = typeof problem === 'string' ? `'${problem}'` : JSON.stringify(problem);
-    throw new ProblemError(`${where}: unknown problem ${shown} (expected one of ${problemNames.join(', ')})`);
+    const known = shapes === builtinInstanceShapes ? problemNames.join(', ') : `${problemNames.join(', ')} or a problem loaded with --problems`;
+    throw new ProblemError(`${where}: unknown problem ${shown} (expected ${known})`);
   }
-  return problem as ProblemName;
+  return { problem, shape };
 }
 
 /** A structurally valid grid of the problem's dimension, or a ProblemError naming the bad entry. */
-export function checkGrid(grid: unknown, problem: ProblemName, where: string): Grid {
+export function checkGrid(grid: unknown, problem: string, dims: 1 | 2, where: string): Grid {
   if (!isObject(grid)) throw new ProblemError(`${where}: grid is ${JSON.stringify(grid)}, not an object`);
-  const dims = problemDims[problem];
   if (grid.dims !== dims) throw new ProblemError(`${where}: grid.dims is ${JSON.stringify(grid.dims)}, problem '${problem}' needs ${dims}`);
   const need = (key: string, test: (v: number) => boolean, what: string) => {
     const v = grid[key];
@@ -93,13 +93,13 @@ function checkCase(value: unknown, where: string): string {
 }
 
 /** Checks an instance before writing: problem, grid, parameters, seed, and every field present with gridSize values. */
-export function checkInstance(instance: ProblemInstance, where = 'instance'): void {
-  const problem = checkProblem(instance.problem, where);
+export function checkInstance(instance: ProblemInstance, where = 'instance', shapes: InstanceShapes = builtinInstanceShapes): void {
+  const { problem, shape } = checkProblem(instance.problem, shapes, where);
   checkCase(instance.case, where);
-  const grid = checkGrid(instance.grid, problem, where);
+  const grid = checkGrid(instance.grid, problem, shape.dims, where);
   checkParameters(instance.parameters, where);
   checkSeed(instance.seed, where);
-  const names = problemFields[problem];
+  const names = shape.fields;
   for (const name of Object.keys(instance.fields)) {
     if (!names.includes(name)) throw new ProblemError(`${where}: field '${name}' is not a field of '${problem}' (${names.join(', ')})`);
   }
@@ -114,7 +114,7 @@ export function checkInstance(instance: ProblemInstance, where = 'instance'): vo
   }
 }
 
-export function formatMeta(instance: ProblemInstance, createdBy?: string): string {
+export function formatMeta(instance: ProblemInstance, createdBy?: string, shapes: InstanceShapes = builtinInstanceShapes): string {
   const meta: InstanceMeta = {
     problem: instance.problem,
     case: instance.case,
@@ -122,17 +122,17 @@ export function formatMeta(instance: ProblemInstance, createdBy?: string): strin
     grid: instance.grid,
     seed: instance.seed,
     version: instanceFormatVersion,
-    fields: [...problemFields[instance.problem]],
+    fields: [...checkProblem(instance.problem, shapes, 'instance').shape.fields],
     ...(createdBy === undefined ? {} : { createdBy }),
   };
   return `${JSON.stringify(meta, null, 2)}\n`;
 }
 
 /** fields.csv text: header, then one row per node in row-major order; a non-finite value is a ProblemError. */
-export function formatFieldsCsv(instance: ProblemInstance, where = 'instance'): string {
-  const names = problemFields[instance.problem];
-  const columns = [...gridCoordinates(instance.grid), ...names.map((name) => instance.fields[name]!)];
-  const header = instanceColumns(instance.problem);
+export function formatFieldsCsv(instance: ProblemInstance, where = 'instance', shapes: InstanceShapes = builtinInstanceShapes): string {
+  const { shape } = checkProblem(instance.problem, shapes, where);
+  const columns = [...gridCoordinates(instance.grid), ...shape.fields.map((name) => instance.fields[name]!)];
+  const header = instanceColumns(shape);
   const out: string[] = [header.join(',')];
   const size = gridSize(instance.grid);
   const cells: string[] = new Array<string>(columns.length);
@@ -147,7 +147,7 @@ export function formatFieldsCsv(instance: ProblemInstance, where = 'instance'): 
   return `${out.join('\n')}\n`;
 }
 
-export function parseMeta(text: string, file: string): InstanceMeta {
+export function parseMeta(text: string, file: string, shapes: InstanceShapes = builtinInstanceShapes): InstanceMeta {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -158,9 +158,9 @@ export function parseMeta(text: string, file: string): InstanceMeta {
   if (json.version !== instanceFormatVersion) {
     throw new ProblemError(`${file}: version ${JSON.stringify(json.version)} is not supported (this reader reads version ${instanceFormatVersion})`);
   }
-  const problem = checkProblem(json.problem, file);
+  const { problem, shape } = checkProblem(json.problem, shapes, file);
   const fields = json.fields;
-  const expected = problemFields[problem];
+  const expected = shape.fields;
   if (!Array.isArray(fields) || fields.length !== expected.length || fields.some((name, i) => name !== expected[i])) {
     throw new ProblemError(`${file}: fields is ${JSON.stringify(fields)}, problem '${problem}' has fields ${JSON.stringify(expected)}`);
   }
@@ -171,7 +171,7 @@ export function parseMeta(text: string, file: string): InstanceMeta {
     problem,
     case: checkCase(json.case, file),
     parameters: checkParameters(json.parameters, file),
-    grid: checkGrid(json.grid, problem, file),
+    grid: checkGrid(json.grid, problem, shape.dims, file),
     seed: checkSeed(json.seed, file),
     version: instanceFormatVersion,
     fields: [...expected],
@@ -203,7 +203,7 @@ function checkGridMatch(inferred: Grid, meta: Grid, rows: number, csvFile: strin
 
 /** The fields of fields.csv (rows in any order) on meta.json's grid, row-major. */
 export function parseFieldsCsv(text: string, csvFile: string, meta: InstanceMeta, metaFile: string): Record<string, Float64Array> {
-  const columns = instanceColumns(meta.problem);
+  const columns = instanceColumns({ dims: meta.grid.dims, fields: meta.fields });
   const table = parseCsvTable(text, csvFile, { columns });
   const { grid, order } =
     meta.grid.dims === 1
@@ -211,6 +211,6 @@ export function parseFieldsCsv(text: string, csvFile: string, meta: InstanceMeta
       : inferGrid2d(table.columns.x!, table.columns.y!, table.lines, csvFile);
   checkGridMatch(grid, meta.grid, table.rows, csvFile, metaFile);
   const fields: Record<string, Float64Array> = {};
-  for (const name of problemFields[meta.problem]) fields[name] = reorder(table.columns[name]!, order);
+  for (const name of meta.fields) fields[name] = reorder(table.columns[name]!, order);
   return fields;
 }

@@ -42,6 +42,5 @@ export {
   type HeatTerms,
   type LangevinTerms,
 } from './residuals.js';
-export { separableEstimate, type EstimateOptions, type EstimateSummary, type SeparableEstimate } from './estimate.js';
 export { observe, sampleNodes, assertFraction, defaultObservedFraction, type Observation, type ObservationOptions } from './observation.js';
 export { cropField, cropGrid } from './grid-ops.js';

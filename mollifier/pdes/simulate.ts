@@ -74,6 +74,7 @@ function simulateRd(options: SimulateOptions): ProblemInstance {
 export function simulateProblem(problem: ProblemName, options: SimulateOptions = {}): ProblemInstance {
   if (problem !== 'rd' && options.k !== undefined) refuse(problem, '--k', 'it sets the reaction rate of rd');
   if (problem !== 'rd' && options.interfaceLength !== undefined) refuse(problem, '--interface-length', 'it sets the interface length of rd');
+  if (problem !== 'rd' && Object.keys(options.reactionDiffusion ?? {}).length) refuse(problem, '--tolerance/--max-steps', 'they set the time stepping of rd');
   const seed = options.seed ?? 0;
   if (problem === 'langevin') {
     const field = options.paramField;

@@ -38,8 +38,23 @@ export const problemFields: Record<ProblemName, readonly string[]> = {
 /** The unknown parameter of each problem. */
 export const problemParameter: Record<ProblemName, string> = { langevin: 'F', heat: 'D', rd: 'k' };
 
+export const isProblemName = (name: string): name is ProblemName => (problemNames as readonly string[]).includes(name);
+
+/** What an instance of a problem holds: its grid's dimension and its fields, in CSV column order. */
+export interface InstanceShape {
+  dims: 1 | 2;
+  fields: readonly string[];
+}
+
+/** The shape of a problem's instances by name (a user's problem adds its own: problems/shape.ts). */
+export type InstanceShapes = (problem: string) => InstanceShape | undefined;
+
+export const builtinInstanceShapes: InstanceShapes = (problem) =>
+  isProblemName(problem) ? { dims: problem === 'langevin' ? 1 : 2, fields: problemFields[problem] } : undefined;
+
 export interface ProblemInstance {
-  problem: ProblemName;
+  /** The problem's name: a built-in one or a user's (problems/types.ts). */
+  problem: string;
   /** The parameter case ('constant', 'smooth', ..., or 'file' for a --param-field). */
   case: string;
   grid: Grid;

@@ -7,3 +7,6 @@ import { rd } from './rd.js';
 
 export const builtinProblems: Record<ProblemName, TrainingProblem> = { langevin, heat, rd };
 export { langevin, heat, rd };
+
+/** The built-in problem of that name, if there is one. */
+export const builtinProblem = (name: string): TrainingProblem | undefined => (Object.hasOwn(builtinProblems, name) ? builtinProblems[name as ProblemName] : undefined);

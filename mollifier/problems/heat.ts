@@ -1,7 +1,7 @@
 // Steady heat with a varying diffusivity: a problem value (problems/types.ts) on pdes/residuals.ts.
 import { heatResidual, heatSeparable } from '../pdes/residuals.js';
 import { fieldMean } from '../metrics/index.js';
-import { heatDefaults } from '../pdes/heat.js';
+import { heatDefaults, heatCases } from '../pdes/heat.js';
 import { simulateProblem } from '../pdes/simulate.js';
 import type { TrainingProblem } from './types.js';
 
@@ -12,6 +12,7 @@ export const heat: TrainingProblem = {
   channels: ['u'],
   parameter: 'D',
   positiveParameter: true,
+  parameterBound: { min: 0, strict: true },
   derivatives: { u: ['value', 'laplacian'] },
   sources: ['f'],
   residual: (t, diffusivity) => heatResidual({ laplacian: t['u:laplacian']! }, diffusivity, t.f!),
@@ -23,6 +24,7 @@ export const heat: TrainingProblem = {
   // resolves wavelengths down to 3 cells of a 32-node grid; the field fits the data but its Laplacian wiggles.
   defaults: { case: 'smooth', grid: 32, epochs: 1000, pdeWarmup: 0.3, fourierBand: [0.5, 1], fourierCount: 4, collocationBatch: 1024 },
   simulationDefaults: heatDefaults,
+  cases: heatCases,
   simulate: (options) => simulateProblem('heat', options),
   // −f/D where D is known (simulated data).
   trueLaplacian: (instance) => (instance.fields.D && instance.fields.f ? instance.fields.f.map((f, i) => -f / instance.fields.D![i]!) : undefined),

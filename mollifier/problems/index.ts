@@ -1,2 +1,6 @@
-export { operators1d, termKey, type FieldOperator, type Operator1d, type ProblemDefaults, type ResidualContext, type TermMap, type TrainingProblem } from './types.js';
-export { builtinProblems, heat, langevin, rd } from './builtin.js';
+export { instanceFieldsOf, operators1d, termKey, type FieldOperator, type Operator1d, type ProblemDefaults, type ResidualContext, type TermMap, type TrainingProblem } from './types.js';
+export { builtinProblem, builtinProblems, heat, langevin, rd } from './builtin.js';
+export { layerOperators, orderOf } from './operators.js';
+export { separableEstimate, type EstimateOptions, type EstimateSummary, type SeparableEstimate } from './estimate.js';
+export { checkProblemValue, loadProblem } from './load.js';
+export { instanceShapesWith } from './shape.js';

@@ -1,6 +1,6 @@
 // Langevin, v′ + v = F(t): a problem value (problems/types.ts) on pdes/residuals.ts.
 import { langevinResidual, langevinSeparable } from '../pdes/residuals.js';
-import { langevinDefaults } from '../pdes/langevin.js';
+import { langevinDefaults, langevinCases } from '../pdes/langevin.js';
 import { simulateProblem } from '../pdes/simulate.js';
 import type { TrainingProblem } from './types.js';
 
@@ -18,5 +18,6 @@ export const langevin: TrainingProblem = {
   residualScale: (_instance, mean, scale) => Math.hypot(mean[0]!, scale[0]!) || 1,
   defaults: { case: 'varying', grid: 1001, epochs: 3000, pdeWarmup: 0, fourierBand: [1, 10], fourierCount: 16, collocationBatch: 1024 },
   simulationDefaults: langevinDefaults,
+  cases: langevinCases,
   simulate: (options) => simulateProblem('langevin', options),
 };

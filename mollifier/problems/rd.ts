@@ -1,6 +1,6 @@
 // The chromatin reaction-diffusion model: a problem value (problems/types.ts) on pdes/residuals.ts.
 import { chromatinDefaults, chromatinResidual, chromatinSeparable, type ChromatinConstants, type ChromatinTerms } from '../pdes/residuals.js';
-import { reactionDiffusionDefaults } from '../pdes/reaction-diffusion.js';
+import { rdCases, reactionDiffusionDefaults } from '../pdes/reaction-diffusion.js';
 import { simulateProblem } from '../pdes/simulate.js';
 import { spectralLaplacian } from '../pdes/spectral.js';
 import { ProblemError } from '../pdes/types.js';
@@ -18,6 +18,7 @@ export const rd: TrainingProblem = {
   channels: ['phi_n', 'phi_d'],
   parameter: 'k',
   positiveParameter: true,
+  parameterBound: { min: 0, strict: false },
   derivatives: { phi_n: ['value', 'dx', 'dy', 'laplacian'], phi_d: ['value', 'dx', 'dy', 'laplacian', 'biharmonic'] },
   sources: [],
   residual: (t, rate, { constants }) => chromatinResidual(chromatinTerms(t), rate, constants as ChromatinConstants),
@@ -30,6 +31,7 @@ export const rd: TrainingProblem = {
   defaults: { case: 'constant', grid: 64, epochs: 2000, pdeWarmup: 0, fourierBand: [0.5, 4], fourierCount: 8, collocationBatch: 256 },
   simulationDefaults: { ...reactionDiffusionDefaults, chromatin: chromatinDefaults },
   // Patterns with wider interfaces coarsen slowly (l = 0.15: ~60k steps, 20 s at 64²); a training job waits for them.
+  cases: rdCases,
   simulate: (options) => simulateProblem('rd', { ...options, reactionDiffusion: { maxSteps: 200_000, ...options.reactionDiffusion } }),
   // Δφ_d, spectrally, on periodic data.
   trueLaplacian: (instance) => {

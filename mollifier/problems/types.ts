@@ -52,8 +52,11 @@ export interface TrainingProblem {
   /** Instance fields the residual reads at its nodes, passed as terms under their own names (heat: f). */
   readonly sources: readonly string[];
   residual(terms: TermMap, parameter: Tensor, context: ResidualContext): Tensor;
-  /** The parameter from the field's derivatives alone (no parameter head). */
-  separable(terms: TermMap, context: ResidualContext): Tensor;
+  /**
+   * The parameter from the field's derivatives alone (no parameter head), where the residual can be solved for it
+   * node by node. Without it, jobs score the parameter head (`estimate: direct`).
+   */
+  separable?(terms: TermMap, context: ResidualContext): Tensor;
   /** The term reported as the field's Laplacian in the metrics, if the problem has one. */
   readonly reportedLaplacian?: string;
   /** Typical size of the residual's terms on these data, so the PDE loss is dimensionless. */
@@ -61,8 +64,12 @@ export interface TrainingProblem {
   readonly defaults: ProblemDefaults;
   /** The simulator's own defaults (they decide the data a job trains on: part of the defaults' digest). */
   readonly simulationDefaults: object;
-  /** An instance to train on. */
+  /** The parameter cases its simulator offers (for help and error texts). */
+  readonly cases?: readonly string[];
+  /** An instance to train on (its `problem` is this problem's name; its fields are `instanceFieldsOf` this problem). */
   simulate(options: SimulateOptions): ProblemInstance;
+  /** Checks a parameter given per node (`--param-field`) before simulating with it: a line naming the first bad value. */
+  readonly parameterBound?: { min: number; strict: boolean };
   /** The field's true Laplacian on the instance's grid, where the data allow it (for the metrics). */
   trueLaplacian?(instance: ProblemInstance): Float64Array | undefined;
   /**
@@ -71,3 +78,6 @@ export interface TrainingProblem {
    */
   constantsOf?(lengthScale: number | undefined, instance: ProblemInstance): Record<string, number>;
 }
+
+/** The fields of the problem's instances, in file order: channels, the parameter (the truth), sources. */
+export const instanceFieldsOf = (problem: Pick<TrainingProblem, 'channels' | 'parameter' | 'sources'>): string[] => [...problem.channels, problem.parameter, ...problem.sources];

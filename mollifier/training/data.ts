@@ -3,7 +3,7 @@
 import { observe } from '../pdes/observation.js';
 import { gridCoordinates, gridSize, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
 import { fieldMean, fieldStd } from '../metrics/index.js';
-import { builtinProblems, type TrainingProblem } from '../problems/index.js';
+import { builtinProblem, builtinProblems, type TrainingProblem } from '../problems/index.js';
 
 /** The field channels a model predicts for each built-in problem. */
 export const fieldChannels = Object.fromEntries(Object.entries(builtinProblems).map(([name, problem]) => [name, problem.channels])) as Record<ProblemName, readonly string[]>;
@@ -46,7 +46,9 @@ export interface DataOptions {
 }
 
 export function trainingData(instance: ProblemInstance, options: DataOptions = {}): TrainingData {
-  const problem = options.problem ?? builtinProblems[instance.problem];
+  const problem = options.problem ?? builtinProblem(instance.problem);
+  if (!problem) throw new ProblemError(`the data are of '${instance.problem}', not a built-in problem: pass the problem value with them (DataOptions.problem)`);
+  if (problem.name !== instance.problem) throw new ProblemError(`the data are of '${instance.problem}', not ${problem.name}`);
   const channels = problem.channels;
   const grid = instance.grid;
   const nodes = gridSize(grid);

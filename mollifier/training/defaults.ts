@@ -5,21 +5,22 @@ import { defaultObservedFraction } from '../pdes/observation.js';
 import { pinnPresets } from '../models/pinn.js';
 import { pirateNetPresets } from '../models/piratenet.js';
 import { pinnsFormerPresets } from '../models/pinnsformer.js';
-import type { ProblemName } from '../pdes/types.js';
-import { builtinProblems } from '../problems/index.js';
+import type { TrainingProblem } from '../problems/index.js';
 import { initialFieldHeadScale } from './job.js';
 import { scheduleDefaults } from './schedule.js';
 
-/** Every default a job of this problem depends on: the problem's own, the simulator's, and the shared ones. */
-export function trainingDefaultsOf(problem: ProblemName): object {
-  const { collocationBatch, ...own } = builtinProblems[problem].defaults;
+/** The defaults every problem's jobs share (a user's problem, whose own defaults its module's digest covers, too). */
+export function sharedTrainingDefaults(): object {
   return {
-    problem: own,
-    simulation: builtinProblems[problem].simulationDefaults,
-    collocationBatch,
     observedFraction: defaultObservedFraction,
     schedule: scheduleDefaults,
     initialFieldHeadScale,
     models: { pinn: pinnPresets, piratenet: pirateNetPresets, pinnsformer: pinnsFormerPresets },
   };
+}
+
+/** Every default a job of this problem depends on: the problem's own, the simulator's, and the shared ones. */
+export function trainingDefaultsOf(problem: TrainingProblem): object {
+  const { collocationBatch, ...own } = problem.defaults;
+  return { problem: own, simulation: problem.simulationDefaults, collocationBatch, ...sharedTrainingDefaults() };
 }

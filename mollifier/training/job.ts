@@ -8,7 +8,7 @@ import { assertKernelFamily, type KernelFamily } from '../kernels/index.js';
 import { createModel } from '../models/index.js';
 import { modelNames, modelPresets, type FieldModel, type ModelName, type ModelPreset } from '../models/types.js';
 import { readComsolField, readInstance, readParamField } from '../io/index.js';
-import { builtinProblems, type ProblemDefaults, type TrainingProblem } from '../problems/index.js';
+import { builtinProblem, builtinProblems, instanceShapesWith, type ProblemDefaults, type TrainingProblem } from '../problems/index.js';
 import { cropField } from '../pdes/grid-ops.js';
 import { logger } from '../log.js';
 import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
@@ -18,7 +18,10 @@ import { trainingData, type TrainingData } from './data.js';
 import { derivativeMethods, train, type DerivativeMethod, type TrainProgress } from './train.js';
 
 export interface JobConfig {
-  pde: ProblemName;
+  /** The problem by name: a built-in one, or `problem.name`. */
+  pde: string;
+  /** A problem of your own, as a value (problems/types.ts); a job message never carries one, the worker loads it. */
+  problem?: TrainingProblem | undefined;
   model: ModelName;
   derivatives: DerivativeMethod;
   family: KernelFamily;
@@ -26,16 +29,16 @@ export interface JobConfig {
   boundary?: BoundaryMode | undefined;
   /** Parameter case of the simulated data (ignored with data files). */
   case?: string | undefined;
-  /** Noise level σ of the case (langevin white/varying-noisy, heat noisy). */
+  /** Noise level σ of the case (the problem's simulator says which cases have one). */
   noise?: number | undefined;
   /** Additive measurement noise on the observed field, relative to its standard deviation. */
   obsNoise: number;
   grid?: number | undefined;
-  /** rd: k of the constant case, the scale of the others. */
+  /** The reaction rate of a constant case, the scale of the others (for a simulator that has one). */
   k?: number | undefined;
   /**
-   * rd: interface length l of the simulated data and of the residual (default 0.03). With data files, the l of
-   * the residual; a simulate directory that recorded its l must agree.
+   * The length scale of the simulated data and of the residual, for a problem with one (its constantsOf). With data
+   * files, the residual's; a simulate directory that recorded its own must agree.
    */
   interfaceLength?: number | undefined;
   /** Fraction of nodes observed. */
@@ -45,8 +48,8 @@ export interface JobConfig {
   lr: number;
   seed: number;
   preset: ModelPreset;
-  /** Which estimate the metrics score: the separable one (default, as the paper) or the λ-head. */
-  estimate: 'separable' | 'direct';
+  /** Which estimate the metrics score: the separable one (as the paper; the default where the problem has one) or the λ-head. */
+  estimate?: 'separable' | 'direct' | undefined;
   /** Fraction of the epochs over which the PDE weight ramps from 0 to 1 (default per problem, jobDefaults). */
   pdeWarmup?: number | undefined;
   /** PINN Fourier band on the [-1, 1]-scaled coordinates, in units of π: [min, max] (default per problem). */
@@ -64,14 +67,23 @@ export interface JobConfig {
 /** The per-problem defaults of the built-in problems (each problem value holds its own: problems/*.ts). */
 export const jobDefaults = Object.fromEntries(Object.entries(builtinProblems).map(([name, problem]) => [name, problem.defaults])) as Record<ProblemName, ProblemDefaults>;
 
-/** The job's problem, as a value. */
-const problemOf = (config: JobConfig): TrainingProblem => builtinProblems[config.pde];
+/** The job's problem, as a value: the one it brings, else the built-in one of its name. */
+export function problemOf(config: JobConfig): TrainingProblem {
+  if (config.problem) {
+    if (config.pde !== config.problem.name) throw new ProblemError(`pde '${config.pde}' is not the name of the problem given with it ('${config.problem.name}')`);
+    return config.problem;
+  }
+  const problem = builtinProblem(config.pde);
+  if (!problem) throw new ProblemError(`pde '${config.pde}' is not a built-in problem (${problemNames.join(', ')}): give your own as JobConfig.problem, or load it with --problems DIR`);
+  return problem;
+}
 
 /** [choice] The field head's initial weights are scaled by this (SCIENCE.md §5 pitfall). */
 export const initialFieldHeadScale = 0.1;
 
 /** A job with every per-problem default filled in (resolveJob): what it actually runs with. */
-export type ResolvedJobConfig = JobConfig & {
+export type ResolvedJobConfig = Omit<JobConfig, 'problem'> & {
+  estimate: 'separable' | 'direct';
   epochs: number;
   pdeWarmup: number;
   fourierBand: [number, number];
@@ -81,10 +93,13 @@ export type ResolvedJobConfig = JobConfig & {
 
 /** The per-problem defaults applied, once: everything below reads the resolved configuration. */
 export function resolveJob(config: JobConfig): ResolvedJobConfig {
-  const defaults = problemOf(config).defaults;
+  const problem = problemOf(config);
+  const defaults = problem.defaults;
   const simulated = config.data === undefined && config.phiN === undefined && config.paramField === undefined;
+  const { problem: _value, ...options } = config;
   return {
-    ...config,
+    ...options,
+    estimate: config.estimate ?? (problem.separable ? 'separable' : 'direct'),
     ...(simulated ? { case: config.case ?? defaults.case, grid: config.grid ?? defaults.grid } : {}),
     epochs: config.epochs ?? defaults.epochs,
     pdeWarmup: config.pdeWarmup ?? defaults.pdeWarmup,
@@ -105,7 +120,9 @@ export interface JobResult {
     grid: Grid;
     /** Coordinates of the estimate nodes: t, or x and y. */
     coordinates: number[][];
+    /** The estimate the metrics score (config.estimate). */
     parameter: number[];
+    parameter_separable: number[] | null;
     parameter_direct: number[];
     parameter_true: number[] | null;
     field: Record<string, number[]>;
@@ -120,18 +137,19 @@ function choose<T extends string>(name: string, value: string, choices: readonly
 
 /** Check a job's options; every message names the bad value. */
 export function validateJob(config: JobConfig): JobConfig {
-  choose('pde', config.pde, problemNames);
+  const problem = problemOf(config);
   choose('model', config.model, modelNames);
   choose('derivatives', config.derivatives, derivativeMethods);
   choose('preset', config.preset, modelPresets);
-  choose('estimate', config.estimate, ['separable', 'direct'] as const);
+  if (config.estimate !== undefined) choose('estimate', config.estimate, ['separable', 'direct'] as const);
+  if (config.estimate === 'separable' && !problem.separable) throw new ProblemError(`estimate 'separable': ${problem.name} has no separable estimate; score the parameter head with estimate 'direct'`);
   assertKernelFamily(config.family);
   if (config.boundary !== undefined) assertBoundaryMode(config.boundary);
   if (config.epochs !== undefined && !(Number.isInteger(config.epochs) && config.epochs > 0)) throw new ProblemError(`epochs ${config.epochs} must be an integer > 0`);
   if (!Number.isInteger(config.radius) || config.radius < 1) throw new ProblemError(`radius ${config.radius} must be an integer ≥ 1`);
   assertFraction(config.sample);
   if (!(config.lr > 0)) throw new ProblemError(`lr ${config.lr} must be > 0`);
-  if (config.interfaceLength !== undefined && !problemOf(config).constantsOf) throw new ProblemError(`--interface-length does not apply to ${config.pde}: its residual has no length scale`);
+  if (config.interfaceLength !== undefined && !problem.constantsOf) throw new ProblemError(`--interface-length does not apply to ${config.pde}: its residual has no length scale`);
   if (config.interfaceLength !== undefined && !(config.interfaceLength > 0 && Number.isFinite(config.interfaceLength))) throw new ProblemError(`interface length ${config.interfaceLength} must be > 0`);
   if (config.pdeWarmup !== undefined && !(config.pdeWarmup >= 0 && config.pdeWarmup < 1)) throw new ProblemError(`pde warm-up ${config.pdeWarmup} must be in [0, 1)`);
   if (config.fourierBand !== undefined) {
@@ -144,13 +162,13 @@ export function validateJob(config: JobConfig): JobConfig {
   const fromFiles = config.data !== undefined || config.phiN !== undefined || config.phiD !== undefined;
   if (fromFiles && config.paramField) throw new ProblemError('--param-field makes simulated data; it cannot go with --data or --phi-n/--phi-d');
   if ((config.phiN === undefined) !== (config.phiD === undefined)) throw new ProblemError('--phi-n and --phi-d go together');
-  if (config.phiN !== undefined && !(problemOf(config).channels.includes('phi_n') && problemOf(config).channels.includes('phi_d'))) throw new ProblemError(`--phi-n/--phi-d are the fields φ_n and φ_d, which ${config.pde} does not have`);
+  if (config.phiN !== undefined && !(problem.channels.includes('phi_n') && problem.channels.includes('phi_d'))) throw new ProblemError(`--phi-n/--phi-d are the fields φ_n and φ_d, which ${config.pde} does not have`);
   return config;
 }
 
-function loadInstance(config: JobConfig): ProblemInstance {
+function loadInstance(config: ResolvedJobConfig, problem: TrainingProblem): ProblemInstance {
   if (config.data) {
-    const instance = readInstance(config.data);
+    const instance = readInstance(config.data, instanceShapesWith([problem]));
     if (instance.problem !== config.pde) throw new ProblemError(`${config.data} holds a ${instance.problem} instance, not ${config.pde}`);
     return instance;
   }
@@ -160,8 +178,8 @@ function loadInstance(config: JobConfig): ProblemInstance {
     if (phiN.grid.nx !== phiD.grid.nx || phiN.grid.ny !== phiD.grid.ny) throw new ProblemError(`${config.phiD}: its grid does not match ${config.phiN}`);
     return { problem: config.pde, case: 'comsol', grid: phiN.grid, fields: { phi_n: phiN.values, phi_d: phiD.values }, parameters: {}, seed: 0 };
   }
-  return problemOf(config).simulate({
-    ...(config.paramField ? { paramField: readParamField(config.paramField, config.pde) } : { ...(config.case !== undefined ? { case: config.case } : {}), ...(config.grid !== undefined ? { grid: config.grid } : {}) }),
+  return problem.simulate({
+    ...(config.paramField ? { paramField: readParamField(config.paramField, problem) } : { ...(config.case !== undefined ? { case: config.case } : {}), ...(config.grid !== undefined ? { grid: config.grid } : {}) }),
     ...(config.noise !== undefined ? { noise: config.noise } : {}),
     ...(config.k !== undefined ? { k: config.k } : {}),
     ...(config.interfaceLength !== undefined ? { interfaceLength: config.interfaceLength } : {}),
@@ -210,10 +228,12 @@ export interface RunJobOptions {
 }
 
 export async function runJob(given: JobConfig, options: RunJobOptions = {}): Promise<JobResult> {
-  const config = resolveJob(validateJob(given));
+  const problem = problemOf(validateJob(given));
+  const config = resolveJob(given);
   const backend = await initBackend();
-  const instance = loadInstance(config);
-  const data = trainingData(instance, { sample: config.sample, noise: config.obsNoise, seed: config.seed });
+  const instance = loadInstance(config, problem);
+  if (instance.problem !== problem.name) throw new ProblemError(`the ${problem.name} simulator made a '${instance.problem}' instance; its instances must name their problem`);
+  const data = trainingData(instance, { sample: config.sample, noise: config.obsNoise, seed: config.seed, problem });
   const fourier = { band: config.fourierBand, count: config.fourierCount };
   const model = createModel(config.model, {
     inputDim: data.dims,
@@ -238,7 +258,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       family: config.family,
       radius: config.radius,
       boundary,
-      constants: problemOf(config).constantsOf?.(config.interfaceLength, instance) ?? {},
+      constants: problem.constantsOf?.(config.interfaceLength, instance) ?? {},
       seed: config.seed,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -251,7 +271,8 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
     const truth = data.truthParameter ? cropField(data.truthParameter, data.grid, trim) : undefined;
     const truthSmoothed = data.truthParameter ? smoothField(data.truthParameter, data.grid, kernel).values : undefined;
     const laplacianTrue = trueLaplacian(data, trim);
-    const scored = config.estimate === 'separable' ? e.separable : e.direct;
+    // validateJob refused 'separable' for a problem without one.
+    const scored = config.estimate === 'separable' ? e.separable! : e.direct;
     const common = {
       grid: e.grid,
       paramTrue: truth ?? new Float64Array(scored.length).fill(NaN),
@@ -284,7 +305,8 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       fields: {
         grid: e.grid,
         coordinates: gridCoordinates(e.grid).map((c) => Array.from(c)),
-        parameter: Array.from(e.separable),
+        parameter: Array.from(scored),
+        parameter_separable: e.separable ? Array.from(e.separable) : null,
         parameter_direct: Array.from(e.direct),
         parameter_true: truth ? Array.from(truth) : null,
         field: Object.fromEntries(data.channels.map((name, c) => [name, Array.from(e.fields[c]!)])),

@@ -10,7 +10,7 @@ import { deriveSeed, uniformGenerator } from '../pdes/random.js';
 import { cropField, cropGrid } from '../pdes/grid-ops.js';
 import { gridCoordinates, type Grid } from '../pdes/types.js';
 import type { TrainingData } from './data.js';
-import { operators1d, termKey, type FieldOperator, type Operator1d, type TermMap, type TrainingProblem } from '../problems/index.js';
+import { layerOperators, orderOf, termKey, type FieldOperator, type TermMap, type TrainingProblem } from '../problems/index.js';
 import type { Operator2d } from '../kernels/index.js';
 
 export interface StepLosses {
@@ -21,9 +21,10 @@ export interface StepLosses {
 export interface Estimates {
   /** Nodes where the estimates live (the interior the kernel covers). */
   grid: Grid;
-  separable: Float64Array;
+  /** The separable estimate, where the problem has one. */
+  separable: Float64Array | undefined;
   direct: Float64Array;
-  /** Predicted field Laplacian (heat: u, rd: φ_d), if the problem has one. */
+  /** The term the problem reports as its field's Laplacian (reportedLaplacian), if it names one. */
   laplacian: Float64Array | undefined;
   /** Predicted field channels on these nodes. */
   fields: Float64Array[];
@@ -67,18 +68,6 @@ function fieldOf(data: TrainingData, model: FieldModel, x: Tensor2D): { field: T
 function trimOf(options: StrategyOptions): number {
   return options.boundary === 'valid' ? options.radius : 0;
 }
-
-/** Every operator the problem reads of any channel, in the order first declared, the value first (the data term's). */
-function layerOperators(problem: TrainingProblem): FieldOperator[] {
-  const all = ['value', ...Object.values(problem.derivatives).flat()] as FieldOperator[];
-  return all.filter((op, i) => all.indexOf(op) === i);
-}
-
-const orderOf = (operator: FieldOperator) => {
-  const order = operators1d.indexOf(operator as Operator1d);
-  if (order < 0) throw new Error(`'${operator}' is not a 1D derivative (${operators1d.join(', ')})`);
-  return order;
-};
 
 /** Interior node indices (row-major) of the grid after trimming `trim` nodes on every side. */
 function interiorIndices(grid: Grid, trim: number): Int32Array {
@@ -178,12 +167,12 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
       const result = tf.tidy(() => {
         const { terms, parameter, smoothed } = evaluate();
         const laplacian = problem.reportedLaplacian ? terms[problem.reportedLaplacian] : undefined;
-        return { sep: problem.separable(terms, { constants: options.constants }), parameter, laplacian, smoothed };
+        return { sep: problem.separable?.(terms, { constants: options.constants }), parameter, laplacian, smoothed };
       });
       const smoothed = await read(result.smoothed);
       return {
         grid: cropGrid(grid, trim),
-        separable: await read(result.sep),
+        separable: result.sep ? await read(result.sep) : undefined,
         direct: await read(result.parameter),
         laplacian: result.laplacian ? await read(result.laplacian) : undefined,
         fields: data.channels.map((_, c) => smoothed.filter((_, i) => i % channels === c)),
@@ -260,9 +249,9 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
           const terms = autodiffTerms(data, model, x, sourcesAt(nodes));
           const { field, parameter } = fieldOf(data, model, x);
           const laplacian = problem.reportedLaplacian ? terms[problem.reportedLaplacian] : undefined;
-          return { sep: problem.separable(terms, { constants: options.constants }), parameter, laplacian, field };
+          return { sep: problem.separable?.(terms, { constants: options.constants }), parameter, laplacian, field };
         });
-        parts.sep.push(await read(out.sep));
+        if (out.sep) parts.sep.push(await read(out.sep));
         parts.direct.push(await read(out.parameter));
         if (out.laplacian) parts.laplacian.push(await read(out.laplacian));
         const field = await read(out.field);
@@ -276,7 +265,7 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
       };
       return {
         grid: cropGrid(grid, trim),
-        separable: join(parts.sep),
+        separable: parts.sep.length ? join(parts.sep) : undefined,
         direct: join(parts.direct),
         laplacian: parts.laplacian.length ? join(parts.laplacian) : undefined,
         fields: data.channels.map((_, c) => join(parts.fields.map((f) => f[c]!))),

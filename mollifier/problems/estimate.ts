@@ -1,19 +1,21 @@
-// The separable estimate straight from data, no network (SCIENCE.md §3.3): mollify the observed fields,
-// take the derivatives the PDE needs, and solve the steady-state equation for the parameter node by node.
+// The separable estimate straight from data, no network: mollify the observed fields, take the derivatives the
+// problem declares (problems/types.ts), and let its separable estimate solve for the parameter node by node.
 import { tf, type Tensor } from '../backend/tf.js';
 import { Mollifier1d, Mollifier2d, assertBoundaryMode, defaultFamily, defaultRadius, type BoundaryMode } from '../layer/index.js';
 import { fieldMean, fieldStd, pearson } from '../metrics/index.js';
-import { chromatinDefaults, chromatinSeparable, heatSeparable, langevinSeparable, type ChromatinConstants } from './residuals.js';
-import { cropField, cropGrid } from './grid-ops.js';
-import { ProblemError, problemParameter, type Grid, type ProblemInstance } from './types.js';
-import type { KernelFamily } from '../kernels/index.js';
+import { cropField, cropGrid } from '../pdes/grid-ops.js';
+import { ProblemError, type Grid, type ProblemInstance } from '../pdes/types.js';
+import type { KernelFamily, Operator2d } from '../kernels/index.js';
+import { layerOperators, orderOf } from './operators.js';
+import { termKey, type TrainingProblem } from './types.js';
 
 export interface EstimateOptions {
   family?: KernelFamily;
   radius?: number;
   /** Default: 'periodic' on a periodic grid, else 'valid'. */
   boundary?: BoundaryMode;
-  constants?: ChromatinConstants;
+  /** The residual's constants (default: the problem's constantsOf for these data). */
+  constants?: Readonly<Record<string, number>>;
 }
 
 export interface EstimateSummary {
@@ -58,91 +60,64 @@ function median(values: Float64Array): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-interface Mollified {
-  estimate: Float64Array;
-  smoothTruth?: Float64Array;
-  trim: number;
-}
-
 function field32(instance: ProblemInstance, name: string): Float32Array {
   const values = instance.fields[name];
   if (!values) throw new ProblemError(`the ${instance.problem} data have no field '${name}'`);
   return Float32Array.from(values);
 }
 
-async function estimateLangevin(instance: ProblemInstance, common: { family: KernelFamily; radius: number; boundary: BoundaryMode }, truth?: Float64Array): Promise<Mollified> {
-  const grid = instance.grid;
-  if (grid.dims !== 1) throw new ProblemError('langevin data must be 1D');
-  const layer = new Mollifier1d({ ...common, spacing: grid.dt, orders: [0, 1] });
-  try {
-    const v = tf.tensor1d(field32(instance, 'v'));
-    const [value, slope] = layer.apply(v);
-    const estimate = await read(langevinSeparable({ v: value!, dv: slope! }));
-    const smoothTruth = truth ? await smoothWith1d(layer, truth) : undefined;
-    tf.dispose([v, value!, slope!]);
-    return { estimate, ...(smoothTruth ? { smoothTruth } : {}), trim: layer.trim };
-  } finally {
-    layer.dispose();
-  }
-}
-
-async function smoothWith1d(layer: Mollifier1d, truth: Float64Array): Promise<Float64Array> {
-  const t = tf.tensor1d(Float32Array.from(truth));
-  const outputs = layer.apply(t);
-  const smooth = await read(outputs[0]!);
-  tf.dispose([t, ...outputs]);
-  return smooth;
-}
-
-async function estimate2d(
+/**
+ * The problem's declared terms mollified from the data: every channel with its operators, every source field
+ * mollified (value), all in one layer call on the stacked fields; the truth smoothed by the same kernel.
+ */
+async function mollifiedEstimate(
   instance: ProblemInstance,
+  problem: TrainingProblem,
   common: { family: KernelFamily; radius: number; boundary: BoundaryMode },
-  constants: ChromatinConstants,
+  constants: Readonly<Record<string, number>>,
   truth?: Float64Array,
-): Promise<Mollified> {
+): Promise<{ estimate: Float64Array; smoothTruth?: Float64Array; trim: number }> {
+  const separable = problem.separable;
+  if (!separable) throw new ProblemError(`${problem.name} has no separable estimate: its parameter cannot be solved for node by node`);
+  if (problem.derivatives[problem.parameter]) {
+    throw new ProblemError(`${problem.name}'s separable estimate reads derivatives of ${problem.parameter}, which the data alone do not give`);
+  }
   const grid = instance.grid;
-  if (grid.dims !== 2) throw new ProblemError(`${instance.problem} data must be 2D`);
-  const spacing: [number, number] = [grid.hy, grid.hx];
-  const shape: [number, number] = [grid.ny, grid.nx];
-  const isHeat = instance.problem === 'heat';
-  const operators = isHeat ? (['value', 'laplacian'] as const) : (['value', 'dx', 'dy', 'laplacian', 'biharmonic'] as const);
-  const layer = new Mollifier2d({ ...common, spacing, operators: [...operators] });
+  if (grid.dims !== problem.dims) throw new ProblemError(`${problem.name} data must be ${problem.dims}D`);
+  const operators = layerOperators(problem);
+  const layer =
+    grid.dims === 1
+      ? new Mollifier1d({ ...common, spacing: grid.dt, orders: operators.map(orderOf) })
+      : new Mollifier2d({ ...common, spacing: [grid.hy, grid.hx], operators: operators as Operator2d[] });
+  const names = [...problem.channels, ...problem.sources, ...(truth ? [problem.parameter] : [])];
+  const shape = grid.dims === 1 ? [1, grid.n] : [1, grid.ny, grid.nx];
   try {
-    const estimate = tf.tidy(() => {
-      if (isHeat) {
-        const [, laplacian] = layer.apply(tf.tensor2d(field32(instance, 'u'), shape));
-        const [source] = layer.apply(tf.tensor2d(field32(instance, 'f'), shape));
-        return heatSeparable({ laplacian: laplacian! }, source!);
-      }
-      const stacked = tf.stack([tf.tensor2d(field32(instance, 'phi_n'), shape), tf.tensor2d(field32(instance, 'phi_d'), shape)], 2);
-      const parts = layer.apply(tf.expandDims(stacked, 0)).map((t) => tf.unstack(tf.squeeze(t, [0]), 2));
-      const [value, dx, dy, laplacian, biharmonic] = parts as Tensor[][];
-      return chromatinSeparable(
-        {
-          phiN: value![0]!, phiD: value![1]!, dxN: dx![0]!, dyN: dy![0]!, dxD: dx![1]!, dyD: dy![1]!,
-          laplacianN: laplacian![0]!, laplacianD: laplacian![1]!, biharmonicD: biharmonic![1]!,
-        },
-        constants,
-      );
+    const [estimate, smoothTruth] = tf.tidy(() => {
+      const stacked = tf.stack(names.map((name) => tf.tensor(field32(instance, name), shape)), shape.length);
+      const parts = layer.apply(stacked).map((t) => tf.unstack(tf.squeeze(t, [0]), shape.length - 1));
+      const terms: Record<string, Tensor> = {};
+      names.forEach((name, c) => {
+        terms[name] = parts[0]![c]!;
+        operators.forEach((op, o) => (terms[termKey(name, op)] = parts[o]![c]!));
+      });
+      const values = tf.reshape(separable(terms, { constants }), [-1]);
+      return truth ? [values, tf.reshape(terms[problem.parameter]!, [-1])] : [values];
     });
-    const smoothTruth = truth
-      ? await read(tf.tidy(() => layer.apply(tf.tensor2d(Float32Array.from(truth), shape))[0]!))
-      : undefined;
-    return { estimate: await read(estimate), ...(smoothTruth ? { smoothTruth } : {}), trim: layer.trim };
+    return { estimate: await read(estimate!), ...(smoothTruth ? { smoothTruth: await read(smoothTruth) } : {}), trim: layer.trim };
   } finally {
     layer.dispose();
   }
 }
 
-export async function separableEstimate(instance: ProblemInstance, options: EstimateOptions = {}): Promise<SeparableEstimate> {
-  const parameter = problemParameter[instance.problem];
+/** The parameter straight from an instance's fields by the problem's separable estimate (no network). */
+export async function separableEstimate(instance: ProblemInstance, problem: TrainingProblem, options: EstimateOptions = {}): Promise<SeparableEstimate> {
+  if (instance.problem !== problem.name) throw new ProblemError(`the data hold a ${instance.problem} instance, not ${problem.name}`);
+  const parameter = problem.parameter;
   const boundary = assertBoundaryMode(options.boundary ?? (instance.grid.dims === 2 && instance.grid.periodic ? 'periodic' : 'valid'));
   const common = { family: options.family ?? defaultFamily, radius: options.radius ?? defaultRadius, boundary };
   const truthFull = instance.fields[parameter];
-  const mollified =
-    instance.problem === 'langevin'
-      ? await estimateLangevin(instance, common, truthFull)
-      : await estimate2d(instance, common, options.constants ?? chromatinDefaults, truthFull);
+  const constants = options.constants ?? problem.constantsOf?.(undefined, instance) ?? {};
+  const mollified = await mollifiedEstimate(instance, problem, common, constants, truthFull);
   const grid = cropGrid(instance.grid, mollified.trim);
   const values = mollified.estimate;
   const truth = truthFull ? cropField(truthFull, instance.grid, mollified.trim) : undefined;
