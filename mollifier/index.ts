@@ -37,6 +37,7 @@ export * from './training/index.js';
 export { runJob, validateJob, resolveJob, jobDefaults, type JobConfig, type ResolvedJobConfig, type JobResult, type RunJobOptions } from './training/job.js';
 export * from './metrics/index.js';
 export {
+  formatNumber,
   writeInstance,
   readInstance,
   readComsolField,

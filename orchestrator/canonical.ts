@@ -38,8 +38,12 @@ export function jobIdOf(options: Record<string, unknown>, context: JobContext = 
   return stableId({ job: options, ...contextOf(context) });
 }
 
-/** Group id: the job's options without the seed, and its context — the runs that statistics pool. */
-export function groupIdOf(options: Record<string, unknown>, context: JobContext = {}): string {
-  const { seed: _seed, ...rest } = options;
-  return stableId({ group: rest, ...contextOf(context) });
+/**
+ * Group id: the job's options without the seed and its context — the runs that statistics pool. Options that go
+ * with the seed (a spec's `cycle`), and the fingerprints of the files they name, are left out too.
+ */
+export function groupIdOf(options: Record<string, unknown>, context: JobContext = {}, withSeed: readonly string[] = []): string {
+  const rest = Object.fromEntries(Object.entries(options).filter(([key]) => key !== 'seed' && !withSeed.includes(key)));
+  const inputs = context.inputs ? Object.fromEntries(Object.entries(context.inputs).filter(([key]) => !withSeed.includes(key))) : undefined;
+  return stableId({ group: rest, ...contextOf({ ...context, ...(inputs ? { inputs } : {}) }) });
 }

@@ -41,6 +41,11 @@ const specSchema = z.strictObject({
     .default(5)
     .refine((seeds) => typeof seeds === 'number' || seeds.length <= limits.seedsPerSweep, `at most ${limits.seedsPerSweep} seeds`),
   base: optionSet.default({}),
+  /**
+   * Options that go with the seeds rather than across them: the seed at position i of the list takes entry
+   * i mod n (Table 2's "run i at parameter level i mod 3"). The runs of a configuration stay one group.
+   */
+  cycle: z.array(optionSet).min(1, 'a cycle needs at least one entry').max(limits.seedsPerSweep).optional(),
   matrix: z
     .object({
       include: z.array(optionSet).optional(),
@@ -208,6 +213,14 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
       }
     });
   }
+  const cycle = spec.cycle ?? [{}];
+  const cycleKeys = [...new Set(cycle.flatMap((entry) => Object.keys(entry)))];
+  cycle.forEach((entry, i) => {
+    for (const [key, value] of Object.entries(entry)) {
+      const problem = key === 'seed' ? 'seeds are set by the top-level \'seeds\'' : key in lists ? `${key} is also a matrix list: give it in one place` : checkOption(key, value, baseKind);
+      if (problem) problems.push(at(['cycle', i, key], problem));
+    }
+  });
   if ('seed' in spec.base || 'seed' in lists) problems.push(at(['seed' in spec.base ? 'base' : 'matrix', 'seed'], "seeds are set by the top-level 'seeds' (a count or a list), not as an option"));
   if (problems.length) throw new SpecError(file, problems);
 
@@ -227,8 +240,8 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
   const unreadable = new Set<string>();
   const unknownProblems = new Set<string>();
   combos.forEach((combo, c) => {
-    for (const seed of seeds) {
-      const merged: OptionSet = { ...spec.base, ...combo, seed };
+    for (const [position, seed] of seeds.entries()) {
+      const merged: OptionSet = { ...spec.base, ...combo, ...cycle[position % cycle.length], seed };
       // The union's own error says only "invalid input": check against the schema the kind picks.
       const checked = (merged.kind === 'noop' ? noopOptionsSchema : trainOptionsSchema).safeParse(merged);
       if (!checked.success) {
@@ -271,7 +284,7 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
       const id = jobIdOf(options, context);
       if (ids.has(id)) continue; // an include that repeats a combination: one job
       ids.add(id);
-      jobs.push({ id, group: groupIdOf(options, context), index: jobs.length, options, ...(Object.keys(inputs).length ? { inputs } : {}) });
+      jobs.push({ id, group: groupIdOf(options, context, cycleKeys), index: jobs.length, options, ...(Object.keys(inputs).length ? { inputs } : {}) });
     }
   });
   if (problems.length) throw new SpecError(file, problems);

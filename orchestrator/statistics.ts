@@ -15,7 +15,7 @@ export interface MetricSummary {
 export interface GroupStatistics {
   sweep: string;
   group: string;
-  /** The group's options (the seed dropped). */
+  /** The options all its runs share (the seed, and options that go with the seed, dropped). */
   options: Record<string, unknown>;
   /** Completed runs; the others by status. */
   n: number;
@@ -44,7 +44,8 @@ export function groupStatistics(rows: readonly JobRow[]): GroupStatistics[] {
   }
   return [...groups.values()].map((members) => {
     const first = members[0]!;
-    const { seed: _seed, ...options } = first.options as Record<string, unknown>;
+    const same = (key: string, value: unknown) => members.every((m) => JSON.stringify((m.options as Record<string, unknown>)[key]) === JSON.stringify(value));
+    const options = Object.fromEntries(Object.entries(first.options as Record<string, unknown>).filter(([key, value]) => key !== 'seed' && same(key, value)));
     const done = members.filter((r) => r.status === 'done' && r.metrics);
     const names = [...new Set(done.flatMap((r) => Object.entries(r.metrics!).filter(([, v]) => typeof v === 'number').map(([k]) => k)))].sort();
     const metrics: Record<string, MetricSummary> = {};

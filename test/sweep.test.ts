@@ -65,6 +65,17 @@ test('spec: matrix × seeds with include/exclude as in CI matrices; ids stable a
   assert.equal(a.id, b.id);
 });
 
+test('spec cycle: seed i takes entry i mod n; a configuration\'s runs stay one group; a key in both the cycle and the matrix is refused', () => {
+  const spec = parseSpec('name: c\nseeds: [0, 1, 2, 3]\nbase: {pde: rd, case: smooth, epochs: 5}\ncycle:\n  - {k: 1}\n  - {k: 0.5}\n  - {k: 1.5}\nmatrix:\n  model: [pinn, piratenet]\n');
+  const ks = spec.jobs.map((j) => (j.options.kind === 'train' ? `${j.options.model}/s${j.options.seed}/k${j.options.k}` : ''));
+  assert.deepEqual(ks, ['pinn/s0/k1', 'pinn/s1/k0.5', 'pinn/s2/k1.5', 'pinn/s3/k1', 'piratenet/s0/k1', 'piratenet/s1/k0.5', 'piratenet/s2/k1.5', 'piratenet/s3/k1']);
+  assert.equal(new Set(spec.jobs.slice(0, 4).map((j) => j.group)).size, 1, 'the cycle does not split a group');
+  assert.notEqual(spec.jobs[0]!.group, spec.jobs[4]!.group);
+  assert.equal(new Set(spec.jobs.map((j) => j.id)).size, 8);
+  assert.throws(() => parseSpec('name: c\nseeds: 2\nbase: {pde: rd}\ncycle:\n  - {k: 1}\nmatrix:\n  k: [1, 2]\n'), /cycle\[0\]\.k: k is also a matrix list/);
+  assert.throws(() => parseSpec('name: c\nseeds: 2\nbase: {pde: rd}\ncycle:\n  - {seed: 1}\n'), /cycle\[0\]\.seed: seeds are set by the top-level/);
+});
+
 test('spec errors name every problem with its path and line', () => {
   const bad = `name: t\nbase: {pde: heat, foo: 1}\nmatrix:\n  model: [pinn, resnet]\n  epochs: ["x"]\n  sample: [0]\n`;
   try {

@@ -93,7 +93,7 @@ export function registerBenchCommand(program: Command): void {
     });
   bench
     .command('simulators')
-    .description('wall time of the langevin, heat and reaction-diffusion simulators')
+    .description('wall time of the built-in problems\' simulators')
     .option('--quick', 'small sizes only (writes no report)')
     .option('--json', 'print the rows as JSON on stdout')
     .option('--out <file>', 'report to update (default docs/benchmarks.md; none with --quick)')

@@ -34,7 +34,7 @@ export interface TrainOptions {
   constants?: Readonly<Record<string, number>>;
   /** Mollified, `valid` boundary: fit observed rim nodes with the raw network output [choice: true]. */
   rimData?: boolean;
-  /** Autodiff collocation nodes per step (default 1024 for orders ≤ 2, 256 for the 4th-order rd). */
+  /** Autodiff collocation nodes per step (default: the problem's own; a 4th-order residual's graph needs fewer). */
   collocationBatch?: number;
   seed?: number;
   /** Called every `progressEvery` epochs and at the end. */
