@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { simulateReactionDiffusion, structureFactorWavelength, reactionDiffusionResidualFloat64 } from '../mollifier/pdes/reaction-diffusion.js';
-import type { Grid2d } from '../mollifier/pdes/types.js';
-import { readComsolField } from '../mollifier/io/index.js';
+import { simulateReactionDiffusion, structureFactorWavelength, reactionDiffusionResidualFloat64 } from '../mollifier/index.js';
+import type { Grid2d } from '../mollifier/index.js';
+import { readComsolField } from '../mollifier/index.js';
 
 export interface RdFieldStatistics {
   meanPhiN: number;

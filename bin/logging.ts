@@ -2,7 +2,7 @@
 // level from --log-level, else MOLLIFIER_LOG_LEVEL, else info. The level is exported to the environment so
 // worker threads and lane processes (which build their own synchronous loggers) follow it.
 import { pino } from 'pino';
-import { setLogger } from '../mollifier/log.js';
+import { setLogger } from '../mollifier/core.js';
 import { UsageError } from './usage-error.js';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../mollifier/errors.js';
+import { InputError } from '../mollifier/core.js';
 import { configureLogging, logLevels } from './logging.js';
 
 // Each command's module is loaded only when that command runs (all of them for top-level help): the
@@ -16,6 +16,7 @@ const commandModules: Record<string, () => Promise<Register>> = {
   dashboards: async () => (await import('./commands/dashboards.js')).registerDashboardsCommand,
   backends: async () => (await import('./commands/backends.js')).registerBackendsCommand,
   'nats-config': async () => (await import('./commands/nats-config.js')).registerNatsConfigCommand,
+  report: async () => (await import('./commands/report.js')).registerReportCommand,
 };
 
 /** The command the arguments name (the first word that is not an option or --log-level's value). */

@@ -4,7 +4,7 @@
 // supervisor must not load TensorFlow). A job only ever names a problem.
 import { InvalidArgumentError, type Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import type { TrainingProblem } from '../mollifier/problems/index.js';
+import type { TrainingProblem } from '../mollifier/index.js';
 import { knownProblemsText, problemModulesIn, type ProblemModule } from '../protocol/index.js';
 import { UsageError } from './usage-error.js';
 
@@ -24,14 +24,14 @@ export function addProblemsOption<C extends Command>(command: C): C {
 /** The problem modules of the folders given, each loaded once and checked, so a bad one stops a worker at its start. */
 export async function checkedProblemModules(dirs: readonly string[]): Promise<ProblemModule[]> {
   const modules = problemModulesIn(dirs);
-  const { loadProblem } = await import('../mollifier/problems/index.js');
+  const { loadProblem } = await import('../mollifier/index.js');
   for (const module of modules) await loadProblem(module.file, { name: module.name, version: module.digest });
   return modules;
 }
 
 /** The problem called `name`: built in, or loaded (and checked) from one of the folders; else one line naming the known ones. */
 export async function problemNamed(name: string, dirs: readonly string[]): Promise<TrainingProblem> {
-  const { builtinProblem, loadProblem } = await import('../mollifier/problems/index.js');
+  const { builtinProblem, loadProblem } = await import('../mollifier/index.js');
   const builtin = builtinProblem(name);
   if (builtin) return builtin;
   const modules = problemModulesIn(dirs);

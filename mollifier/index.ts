@@ -1,10 +1,14 @@
 // The curated public entry of the science library.
-export { tf, initBackend, resetBackendChoice, backendNames, BackendError, logSoftmax, backendAvailability, probeWebGpu } from './backend/index.js';
+export { tf, initBackend, resetBackendChoice, parseBackendName, backendNames, BackendError, logSoftmax, backendAvailability, probeWebGpu, peakTensorBytes } from './backend/index.js';
+export { watchTensorBytes } from './backend/peak-memory.js';
 export type { BackendChoice, BackendName, BackendOptions, BackendAvailability, WebGpuProbe } from './backend/index.js';
-export { logger, setLogger } from './log.js';
-export { InputError } from './errors.js';
+export type { Tensor, Tensor1D, Tensor2D } from './backend/tf.js';
+export * from './core.js';
 export {
   KernelError,
+  assertKernelFamily,
+  assertOperator2d,
+  familyDescription,
   kernelFamilies,
   familyMaxOrder,
   kernelWeights1d,
@@ -24,6 +28,7 @@ export {
   mollify1d,
   mollify2d,
   boundaryModes,
+  assertBoundaryMode,
   type BoundaryMode,
   type Mollifier1dOptions,
   type Mollifier2dOptions,
@@ -31,6 +36,7 @@ export {
 export { AutodiffError, derivative1d, derivatives1d, operators2d, laplacian2d, biharmonic2d, type PointFunction } from './autodiff/index.js';
 export { createMlp, type Mlp, type MlpOptions } from './nets/index.js';
 export * from './pdes/index.js';
+export { spectralLaplacian } from './pdes/spectral.js';
 export * from './problems/index.js';
 export * from './models/index.js';
 export * from './training/index.js';

@@ -5,8 +5,37 @@ import type { GroupStatistics, MetricSummary } from './statistics.js';
 export const tableFormats = ['md', 'csv', 'json'] as const;
 export type TableFormat = (typeof tableFormats)[number];
 
+/** One metric row of a table: a summary of the group's runs (by metric name) or a cell of its own. */
+export interface TableMetric {
+  label: string;
+  /** A metric of the runs, summarised over the group (statistics.ts). */
+  name?: string;
+  scale?: number;
+  digits?: number;
+  /** A cell computed from the group (a derived statistic such as Table 2's mean corr). */
+  cell?: (group: GroupStatistics) => string;
+  /** Appended to a present cell (e.g. the paper's number beside ours). */
+  suffix?: (row: string, column: string) => string;
+  /** Shown in this row only (default: wherever a group of the row has the metric). */
+  rows?: readonly string[];
+}
+
+/** How groups become a table: which column and row a group is, in what order, and the metric rows. */
+export interface TableLayout {
+  columnOf(group: GroupStatistics): string;
+  rowOf(group: GroupStatistics): string;
+  columns?: readonly string[];
+  rows?: readonly string[];
+  metrics: readonly TableMetric[];
+  /** A cell for a group none of whose runs completed (default: the runs row says so). */
+  failed?: (group: GroupStatistics) => string | undefined;
+  /** Whether to show the bold row names and the `runs` row. */
+  runsRow?: boolean;
+  boldRows?: boolean;
+}
+
 /** Metrics in the order the paper's table shows them, with how to print them. */
-const shownMetrics: Array<{ name: string; label: string; scale?: number; digits: number }> = [
+const shownMetrics: TableMetric[] = [
   { name: 'time_s', label: 'time (s)', digits: 1 },
   { name: 'param_mean', label: 'param mean', digits: 3 },
   { name: 'param_corr', label: 'corr', digits: 3 },
@@ -19,7 +48,8 @@ const shownMetrics: Array<{ name: string; label: string; scale?: number; digits:
 const columnKeys = ['model', 'derivatives'];
 const rowKeys = ['pde', 'kind'];
 
-function columnName(options: Record<string, unknown>): string {
+/** PINN, PINN+M, PirateNet, ...: the paper's column names. */
+export function columnName(options: Record<string, unknown>): string {
   if (options.kind === 'noop') return 'noop';
   const model = String(options.model ?? 'pinn');
   const name = model === 'pinn' ? 'PINN' : model === 'piratenet' ? 'PirateNet' : model === 'pinnsformer' ? 'PINNsFormer' : model;
@@ -38,34 +68,51 @@ function varyingKeys(groups: readonly GroupStatistics[]): string[] {
   return keys.filter((k) => new Set(groups.map((g) => JSON.stringify(g.options[k]))).size > 1).sort();
 }
 
-function cell(summary: MetricSummary | undefined, scale: number, digits: number): string {
+const number = (value: number, digits: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(digits));
+
+/** mean ± sample std (n when asked), or — when no run gave the value. */
+export function summaryCell(summary: MetricSummary | undefined, scale = 1, digits = 3, withN = true): string {
   if (!summary || summary.mean === null) return '—';
-  const m = (summary.mean * scale).toFixed(digits);
-  return summary.std === null ? `${m} (n=${summary.n})` : `${m} ± ${(summary.std * scale).toFixed(digits)} (n=${summary.n})`;
+  const m = number(summary.mean * scale, digits);
+  const n = withN ? ` (n=${summary.n})` : '';
+  return summary.std === null ? `${m}${n}` : `${m} ± ${number(summary.std * scale, digits)}${n}`;
+}
+
+function runsCell(g: GroupStatistics): string {
+  const { done, diverged, failed, unfinished } = g.runs;
+  return `${done} done${diverged ? `, ${diverged} diverged` : ''}${failed ? `, ${failed} failed` : ''}${unfinished ? `, ${unfinished} unfinished` : ''}`;
+}
+
+/** THE table builder: groups as rows (row × metric) and columns, as `layout` says. */
+export function metricTable(groups: readonly GroupStatistics[], layout: TableLayout): string[] {
+  const columns = layout.columns ?? [...new Set(groups.map(layout.columnOf))];
+  const rows = (layout.rows ?? [...new Set(groups.map(layout.rowOf))]).filter((row) => groups.some((g) => layout.rowOf(g) === row));
+  const lines = [`| problem | metric | ${columns.join(' | ')} |`, `|---|---|${columns.map(() => '---|').join('')}`];
+  for (const row of rows) {
+    const inRow = groups.filter((g) => layout.rowOf(g) === row);
+    const at = (column: string) => inRow.find((g) => layout.columnOf(g) === column);
+    const present = layout.metrics.filter((m) => (m.rows ? m.rows.includes(row) : m.cell !== undefined || inRow.some((g) => m.name !== undefined && g.metrics[m.name])));
+    const name = layout.boldRows ? `**${row}**` : row;
+    for (const [i, metric] of present.entries()) {
+      const cells = columns.map((column) => {
+        const g = at(column);
+        if (!g) return 'not run';
+        const failure = layout.failed?.(g);
+        if (failure) return failure;
+        const value = metric.cell ? metric.cell(g) : summaryCell(g.metrics[metric.name!], metric.scale ?? 1, metric.digits ?? 3, !layout.failed);
+        return value === '—' ? value : `${value}${metric.suffix?.(row, column) ?? ''}`;
+      });
+      lines.push(`| ${i === 0 ? name : ''} | ${metric.label} | ${cells.join(' | ')} |`);
+    }
+    if (layout.runsRow !== false) lines.push(`| ${present.length ? '' : name} | runs | ${columns.map((c) => (at(c) ? runsCell(at(c)!) : '—')).join(' | ')} |`);
+  }
+  return lines;
 }
 
 export function markdownTable(groups: readonly GroupStatistics[]): string {
   if (groups.length === 0) return 'No jobs in the store.\n';
   const varying = varyingKeys(groups);
-  const columns = [...new Set(groups.map((g) => columnName(g.options)))];
-  const rows = [...new Set(groups.map((g) => rowName(g.options, varying)))];
-  const lines = [`| problem | metric | ${columns.join(' | ')} |`, `|---|---|${columns.map(() => '---|').join('')}`];
-  for (const row of rows) {
-    const inRow = groups.filter((g) => rowName(g.options, varying) === row);
-    const present = shownMetrics.filter((m) => inRow.some((g) => g.metrics[m.name]));
-    const at = (column: string) => inRow.find((g) => columnName(g.options) === column);
-    for (const [i, metric] of present.entries()) {
-      const cells = columns.map((c) => cell(at(c)?.metrics[metric.name], metric.scale ?? 1, metric.digits));
-      lines.push(`| ${i === 0 ? row : ''} | ${metric.label} | ${cells.join(' | ')} |`);
-    }
-    const status = columns.map((c) => {
-      const g = at(c);
-      if (!g) return '—';
-      const { done, diverged, failed, unfinished } = g.runs;
-      return `${done} done${diverged ? `, ${diverged} diverged` : ''}${failed ? `, ${failed} failed` : ''}${unfinished ? `, ${unfinished} unfinished` : ''}`;
-    });
-    lines.push(`| ${present.length ? '' : row} | runs | ${status.join(' | ')} |`);
-  }
+  const lines = metricTable(groups, { columnOf: (g) => columnName(g.options), rowOf: (g) => rowName(g.options, varying), metrics: shownMetrics });
   return `${lines.join('\n')}\n\nmean ± sample standard deviation over completed runs (n); \`--format json\` adds the 95 % t-intervals and every metric.\n`;
 }
 

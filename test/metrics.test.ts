@@ -1,16 +1,13 @@
-// Job and group metrics (docs/metrics.md) on inputs whose answers are known by hand.
+// Job metrics (docs/metrics.md) on inputs whose answers are known by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kernelWeights1d, kernelWeights2d } from '../mollifier/kernels/index.js';
 import {
   cropToInterior,
-  groupMetrics,
   jobMetrics,
-  meanCorrelation,
   MetricsError,
   pearsonOrNull,
   smoothField,
-  summarise,
   type JobMetrics,
 } from '../mollifier/metrics/index.js';
 import type { Grid1d, Grid2d } from '../mollifier/pdes/types.js';
@@ -213,64 +210,6 @@ test('smoothing refuses a kernel that does not fit, a wrong length, or an unknow
   assert.doesNotThrow(() => smoothField(new Float64Array(5), grid1(5), { radius: 4, boundary: 'reflect' }));
   assert.throws(() => smoothField(new Float64Array(7), grid1(8)), MetricsError);
   assert.throws(() => smoothField(new Float64Array(8), grid1(8), { boundary: 'mirror' as never }), /unknown boundary/);
-});
-
-// ---------------------------------------------------------------- group metrics
-
-test('summarise: mean, sample std and count over the finite values only', () => {
-  assert.deepEqual(summarise([2, 4, 4, 4, 5, 5, 7, 9, NaN, null, undefined, Infinity, -Infinity]), {
-    mean: 5,
-    std: Math.sqrt(32 / 7),
-    n: 8,
-  });
-  assert.deepEqual(summarise([3]), { mean: 3, std: null, n: 1 });
-  assert.deepEqual(summarise([NaN, null]), { mean: null, std: null, n: 0 });
-});
-
-test('group mean_corr on hand-made runs, and the per-run summaries named by dimension', () => {
-  // Three parameter levels × two seeds; predicted means a noisy affine map of the true ones.
-  const truthMeans = [1, 1, 1.5, 1.5, 2, 2];
-  const predMeans = [1.1, 0.9, 1.6, 1.4, 2.1, 1.9];
-  const jobs = truthMeans.map((t, i) => ({
-    param_mean: predMeans[i]!,
-    param_true_mean: t,
-    param_corr: [0.9, 0.8, 0.95, 0.85, 0.9, null][i]!,
-    laplacian_corr: 0.5,
-    time_s: 10 + i,
-    peak_bytes: 1e6,
-  }));
-  // By hand: both sets of means average 1.5; dx = ±0.5, 0, dy = −0.4 −0.6 0.1 −0.1 0.6 0.4:
-  // Σdxdy = 1, Σdx² = 1, Σdy² = 1.06, so r = 1/√1.06.
-  const r = 1 / Math.sqrt(1.06);
-  const spatial = groupMetrics(jobs, { dims: 2 });
-  close(spatial.mean_corr, r, 1e-12, 'mean corr');
-  assert.ok(r > 0.9 && r < 1);
-  assert.equal(spatial.mean_corr_n, 6);
-  assert.equal(spatial.mean_corr_levels, 3);
-  assert.equal(spatial.temporal_corr, null);
-  assert.equal(spatial.spatial_corr!.n, 5);
-  close(spatial.spatial_corr!.mean, 0.88, 1e-12, 'spatial corr mean');
-  assert.deepEqual(spatial.laplacian_corr, { mean: 0.5, std: 0, n: 6 });
-  close(spatial.time_s.mean, 12.5, 1e-12, 'time');
-  assert.equal(spatial.rss_bytes.n, 0);
-  const temporal = groupMetrics(jobs, { dims: 1 });
-  assert.equal(temporal.spatial_corr, null);
-  assert.deepEqual(temporal.temporal_corr, spatial.spatial_corr);
-  assert.doesNotThrow(() => JSON.stringify(spatial));
-});
-
-test('group mean_corr is null with fewer than 3 distinct true means or equal predicted means; failed runs are skipped', () => {
-  assert.equal(meanCorrelation([{ param_mean: 1, param_true_mean: 1 }, { param_mean: 2, param_true_mean: 2 }, { param_mean: 3, param_true_mean: 2 }]).corr, null);
-  assert.equal(meanCorrelation([{ param_mean: 1, param_true_mean: 1 }, { param_mean: 1, param_true_mean: 2 }, { param_mean: 1, param_true_mean: 3 }]).corr, null);
-  const withFailure = meanCorrelation([
-    { param_mean: 1, param_true_mean: 1 },
-    { param_mean: null, param_true_mean: 5 },
-    { param_mean: 2, param_true_mean: 2 },
-    {},
-    { param_mean: 3, param_true_mean: 3 },
-  ]);
-  assert.deepEqual(withFailure, { corr: 1, n: 3, levels: 3 });
-  assert.equal(groupMetrics([], { dims: 1 }).mean_corr, null);
 });
 
 test('smoothField agrees with the mollifier layer (value output) under every boundary, to float32 precision', async () => {

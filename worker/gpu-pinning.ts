@@ -8,6 +8,8 @@
 // and was not verified is in worker/README.md.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+// The one deep import of worker/: the supervisor pins its lanes before anything loads TensorFlow.js, and the public
+// entry would load it; backend/webgpu.ts's manifest search is plain file-system code.
 import { vulkanManifestDirs } from '../mollifier/backend/webgpu.js';
 
 const nvidiaVendor = '0x10de';

@@ -1,7 +1,7 @@
 // A train job's wire options (kebab-case, protocol/job-options.ts) → the science library's JobConfig
 // (camelCase): the same names, one rule, no per-option code (test/job-options.test.ts checks the names agree).
 import type { TrainOptions } from '../protocol/index.js';
-import type { JobConfig } from '../mollifier/training/job.js';
+import type { JobConfig } from '../mollifier/index.js';
 
 /** `obs-noise` → `obsNoise`, `phi-n` → `phiN`. */
 export function camelCaseOf(name: string): string {

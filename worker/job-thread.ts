@@ -4,7 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { fingerprintPath, isBuiltinProblem, type JobOptions, type ProblemModule } from '../protocol/index.js';
 import { changedInput, publicReadError, refusedFile } from './data-roots.js';
-import { logger } from '../mollifier/log.js';
+import { logger } from '../mollifier/core.js';
 
 export interface ThreadTask {
   options: JobOptions;
@@ -71,7 +71,7 @@ async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: M
   const own = isBuiltinProblem(options.pde) ? undefined : ownProblem(options.pde, task.problems, task.inputs?.problem);
   const refused = (typeof own === 'string' ? own : null) ?? refusedFile(options, task.dataRoots) ?? changedInput(options, task.inputs);
   if (refused) return { status: 'failed', reason: refused, metrics: null };
-  const [{ runJob }, { loadProblem }, { jobConfigOf, flattenMetrics }] = await Promise.all([import('../mollifier/training/job.js'), import('../mollifier/problems/load.js'), import('./job-config.js')]);
+  const [{ runJob }, { loadProblem }, { jobConfigOf, flattenMetrics }] = await Promise.all([import('../mollifier/index.js'), import('../mollifier/index.js'), import('./job-config.js')]);
   const module = own as ProblemModule | undefined;
   const problem = module ? await loadProblem(module.file, { name: module.name, version: module.digest }) : undefined;
   const result = await runJob({ ...jobConfigOf(options), ...(problem ? { problem } : {}) }, {

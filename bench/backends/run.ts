@@ -1,8 +1,8 @@
 // Runs the backend plan: for each backend asked for, every configuration in its own process (an
 // out-of-memory is a row, not a crash), and the PyTorch twin of each configuration in the same run, on
 // CUDA where torch sees a GPU, else on one CPU thread (as one wasm job runs).
-import { backendAvailability } from '../../mollifier/backend/availability.js';
-import type { BackendName } from '../../mollifier/backend/select.js';
+import { backendAvailability } from '../../mollifier/index.js';
+import type { BackendName } from '../../mollifier/index.js';
 import type { StepConfig } from '../derivatives/config.js';
 import { describe, rowOf, runChild, summary, type BenchRow } from '../derivatives/run.js';
 import { probeTorch, runTorchStep, type TorchProbe } from '../derivatives/torch.js';

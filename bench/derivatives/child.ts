@@ -1,5 +1,5 @@
 // Entry of one benchmark worker process: read a StepConfig (JSON, argv[2]), measure, send the result.
-import { initBackend } from '../../mollifier/backend/index.js';
+import { initBackend } from '../../mollifier/index.js';
 import { measureStep } from './measure.js';
 import { capTensorBytes } from './tensor-cap.js';
 import type { StepConfig } from './config.js';

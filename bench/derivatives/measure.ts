@@ -1,6 +1,6 @@
 // Time and memory of one configuration, in the current process. Run it in a process of its own
 // (child.ts): the wasm heap never shrinks, and an out-of-memory must end that process, not the run.
-import { peakTensorBytes } from '../../mollifier/backend/peak-memory.js';
+import { peakTensorBytes } from '../../mollifier/index.js';
 import { createBenchProblem } from './problem.js';
 import type { StepConfig } from './config.js';
 

@@ -1,10 +1,10 @@
 // The training step being timed: a tanh MLP fitted to a smooth field on a grid, with (a) a data loss
 // only, (b) plus a PDE residual whose derivatives come from nested autodiff, or (c) from the mollifier
 // layer. The three share the network, data, optimiser and residual; only the derivative path differs.
-import { tf, type Tensor, type Tensor2D } from '../../mollifier/backend/tf.js';
-import { createMlp, type Mlp } from '../../mollifier/nets/index.js';
-import { derivatives1d, operators2d } from '../../mollifier/autodiff/index.js';
-import { Mollifier1d, Mollifier2d } from '../../mollifier/layer/index.js';
+import { tf, type Tensor, type Tensor2D } from '../../mollifier/index.js';
+import { createMlp, type Mlp } from '../../mollifier/index.js';
+import { derivatives1d, operators2d } from '../../mollifier/index.js';
+import { Mollifier1d, Mollifier2d } from '../../mollifier/index.js';
 import { gridSide, type StepConfig } from './config.js';
 
 export interface BenchProblem {

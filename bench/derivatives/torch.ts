@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { kernelWeights1d } from '../../mollifier/kernels/index.js';
+import { kernelWeights1d } from '../../mollifier/index.js';
 import { gridSide, type StepConfig } from './config.js';
 
 export interface TorchProbe {

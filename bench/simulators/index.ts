@@ -1,6 +1,6 @@
 // Wall time of the three simulators at the sizes users run (docs/benchmarks.md, "Simulators").
-import { simulateProblem } from '../../mollifier/pdes/simulate.js';
-import type { ProblemName } from '../../mollifier/pdes/types.js';
+import { simulateProblem } from '../../mollifier/index.js';
+import type { ProblemName } from '../../mollifier/index.js';
 import { machineDescription } from '../derivatives/report.js';
 
 export interface SimulatorTiming {

@@ -2,18 +2,18 @@
 // authors' COMSOL data. Every number is computed by this script; `mollifier bench validation` reruns it.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readComsolField } from '../../mollifier/io/index.js';
-import type { KernelFamily } from '../../mollifier/kernels/index.js';
-import { separableEstimate, type EstimateSummary } from '../../mollifier/problems/estimate.js';
-import { builtinProblem } from '../../mollifier/problems/builtin.js';
-import { simulateProblem } from '../../mollifier/pdes/simulate.js';
-import type { ProblemInstance } from '../../mollifier/pdes/types.js';
+import { readComsolField } from '../../mollifier/index.js';
+import type { KernelFamily } from '../../mollifier/index.js';
+import { separableEstimate, type EstimateSummary } from '../../mollifier/index.js';
+import { builtinProblem } from '../../mollifier/index.js';
+import { simulateProblem } from '../../mollifier/index.js';
+import type { ProblemInstance } from '../../mollifier/index.js';
 import { rdStatistics, type RdFieldStatistics } from '../rd-statistics.js';
 import { machineDescription } from '../derivatives/report.js';
-import { spectralLaplacian } from '../../mollifier/pdes/spectral.js';
-import { simulateReactionDiffusion } from '../../mollifier/pdes/reaction-diffusion.js';
-import { chromatinDefaults } from '../../mollifier/pdes/residuals.js';
-import { fieldMean, fieldStd, pearson } from '../../mollifier/metrics/index.js';
+import { spectralLaplacian } from '../../mollifier/index.js';
+import { simulateReactionDiffusion } from '../../mollifier/index.js';
+import { chromatinDefaults } from '../../mollifier/index.js';
+import { fieldMean, fieldStd, pearson } from '../../mollifier/index.js';
 
 /** k̂ with exact periodic (FFT) derivatives in float64: the best any local differentiation can do on these fields. */
 export function spectralRateEstimate(instance: ProblemInstance): { mean: number; median: number; std: number; corr: number } {

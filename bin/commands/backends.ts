@@ -1,7 +1,7 @@
 // `mollifier backends [--json]`: every rung of the backend ladder, whether it works here, on what device,
 // and why not. Each rung is started in its own process, as MOLLIFIER_BACKEND would start it.
 import type { Command } from 'commander';
-import { backendAvailability } from '../../mollifier/backend/availability.js';
+import { backendAvailability } from '../../mollifier/index.js';
 
 export function registerBackendsCommand(program: Command): void {
   program

@@ -1,19 +1,17 @@
 // `mollifier bench derivatives`: the time and memory of derivatives by autodiff vs the mollifier layer.
 import type { Command } from 'commander';
 import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { UsageError } from '../usage-error.js';
 import { timeSimulators, simulatorMarkdown } from '../../bench/simulators/index.js';
 import { writeFilesAtomically } from '../output.js';
 import { validationMarkdown } from '../../bench/validation/index.js';
-import { initBackend } from '../../mollifier/backend/index.js';
+import { initBackend } from '../../mollifier/index.js';
 import { benchPlan, benchmarkMarkdown, runBenchPlan, spliceSection } from '../../bench/derivatives/index.js';
 import { parseInteger, parseIntegerList, parseNumber } from '../parse.js';
-import { planDuration, readResults, runTable2, table2Markdown, table2Plan } from '../../bench/table2/index.js';
 import { backendBenchPlan } from '../../bench/backends/plan.js';
 import { runBackendBench } from '../../bench/backends/run.js';
 import { backendBenchMarkdown } from '../../bench/backends/report.js';
-import { parseBackendName, type BackendName } from '../../mollifier/backend/select.js';
+import { parseBackendName, type BackendName } from '../../mollifier/index.js';
 
 interface DerivativeBenchOptions {
   quick?: boolean;
@@ -102,53 +100,6 @@ export function registerBenchCommand(program: Command): void {
       if (options.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
       const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
       if (out) updateReport(out, simulatorMarkdown(rows, `mollifier bench simulators${options.quick ? ' --quick' : ''}`, new Date()), 'simulators');
-    });
-  bench
-    .command('table2')
-    .description("the paper's Table 2: PINN, PirateNet, PINNsFormer × autodiff / mollifier on the three problems, five runs each; resumable, writes docs/table2.md")
-    .option('--quick', 'a ~1 minute plan: 1 run, tiny grids, a few epochs (writes no report unless --out)')
-    .option('--results <file>', 'JSON-lines results file, appended to and resumed from (default bench/out/table2-results.jsonl, --quick: bench/out/table2-quick-results.jsonl)')
-    .option('--out <file>', 'report to write (default docs/table2.md; none with --quick)')
-    .option('--seeds <n>', 'runs per configuration (default 5; 1 with --quick)', parseInteger('--seeds'))
-    .option('--sample <fraction>', 'fraction of nodes observed in every job, in (0, 1] (default 1, the paper\'s Table 2 setting)', parseNumber('--sample'))
-    .option('--only <patterns>', 'run only the jobs whose label (problem/model/derivatives/seedN/level) or id contains one of these comma-separated strings')
-    .option('--parallel <n>', 'jobs at a time', parseInteger('--parallel'), 2)
-    .option('--timeout <seconds>', 'per-job timeout (default 3 × the job\'s estimate + 60 s, at least 120 s)', parseInteger('--timeout'))
-    .option('--retry-failed', 'run again the jobs whose last record is failed')
-    .option('--report-only', 'write the report from the results file, run nothing')
-    .option('--dry-run', 'print the plan and its estimated duration, run nothing')
-    .action(async (options: { quick?: boolean; results?: string; out?: string; seeds?: number; sample?: number; only?: string; parallel: number; timeout?: number; retryFailed?: boolean; reportOnly?: boolean; dryRun?: boolean }) => {
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      const quick = Boolean(options.quick);
-      const results = options.results ?? `bench/out/table2${quick ? '-quick' : ''}-results.jsonl`;
-      if (options.parallel < 1) throw new UsageError(`--parallel ${options.parallel} must be ≥ 1`);
-      if (options.sample !== undefined && !(options.sample > 0 && options.sample <= 1)) throw new UsageError(`--sample ${options.sample} must be in (0, 1]`);
-      if (options.seeds !== undefined && options.seeds < 1) throw new UsageError(`--seeds ${options.seeds} must be ≥ 1`);
-      if (options.timeout !== undefined && options.timeout < 1) throw new UsageError(`--timeout ${options.timeout} must be ≥ 1`);
-      const command = ['mollifier', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
-      if (!options.reportOnly) {
-        const plan = table2Plan({ quick, ...(options.seeds !== undefined ? { seeds: options.seeds } : {}), ...(options.only ? { only: options.only } : {}), ...(options.sample !== undefined ? { sample: options.sample } : {}), fieldsDir: join(dirname(results), 'table2-fields') });
-        if (plan.jobs.length === 0) throw new UsageError(`--only ${options.only}: no job of the plan matches`);
-        const estimate = planDuration(plan.jobs, options.parallel);
-        log(`table2 plan: ${plan.jobs.length} jobs, estimated ${(estimate / 60).toFixed(1)} min at ${options.parallel} at a time (from measured per-epoch times; this machine may differ)`);
-        if (options.dryRun) {
-          for (const job of plan.jobs) process.stdout.write(`${job.id}  ${job.label.padEnd(48)} ${job.column.padEnd(14)} ~${job.estimateSeconds.toFixed(0)} s\n`);
-          return;
-        }
-        // Choose the backend here first, so a bad MOLLIFIER_BACKEND fails once, not in every job.
-        await initBackend({ log: false });
-        await runTable2(plan, { results, parallel: options.parallel, ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}), retryFailed: Boolean(options.retryFailed), command, log });
-      }
-      const out = options.out ?? (quick ? undefined : 'docs/table2.md');
-      if (!out) {
-        if (options.reportOnly) log('--quick writes no report unless --out is given');
-        return;
-      }
-      if (!existsSync(results)) throw new UsageError(`--results ${results}: no such file (run the plan first)`);
-      const file = readResults(results);
-      if (file.records.length === 0) throw new UsageError(`--results ${results}: no records`);
-      writeFilesAtomically([{ path: out, text: table2Markdown(file.records, { command, resultsPath: results, generated: new Date(), badLines: file.badLines.length }) }]);
-      log(`wrote ${out} from ${file.records.length} runs`);
     });
   bench
     .command('sweep')

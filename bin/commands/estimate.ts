@@ -1,17 +1,17 @@
 // `mollifier estimate <problem>`: the separable estimate of the parameter straight from data, no network.
 import type { Command } from 'commander';
 import { extname } from 'node:path';
-import { separableEstimate, type SeparableEstimate } from '../../mollifier/problems/estimate.js';
-import { gridCoordinates, problemNames, type ProblemInstance } from '../../mollifier/pdes/types.js';
-import { formatNumber, readComsolField, readInstance } from '../../mollifier/io/index.js';
-import { assertKernelFamily, kernelFamilies } from '../../mollifier/kernels/index.js';
-import { assertBoundaryMode, boundaryModes } from '../../mollifier/layer/index.js';
-import { instanceShapesWith, type TrainingProblem } from '../../mollifier/problems/index.js';
+import { separableEstimate, type SeparableEstimate } from '../../mollifier/index.js';
+import { gridCoordinates, problemNames, type ProblemInstance } from '../../mollifier/index.js';
+import { formatNumber, readComsolField, readInstance } from '../../mollifier/index.js';
+import { assertKernelFamily, kernelFamilies } from '../../mollifier/index.js';
+import { assertBoundaryMode, boundaryModes } from '../../mollifier/index.js';
+import { instanceShapesWith, type TrainingProblem } from '../../mollifier/index.js';
 import { parseNumber } from '../parse.js';
 import { addProblemsOption, problemNamed } from '../problems.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
-import { initBackend } from '../../mollifier/backend/index.js';
+import { initBackend } from '../../mollifier/index.js';
 
 interface EstimateCliOptions {
   data?: string;

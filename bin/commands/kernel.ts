@@ -8,7 +8,7 @@ import {
   assertKernelFamily,
   assertOperator2d,
   type KernelFamily,
-} from '../../mollifier/kernels/index.js';
+} from '../../mollifier/index.js';
 import { parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 

@@ -1,13 +1,13 @@
 // `mollifier simulate <problem>`: make a problem instance with its ground truth, by the problem's own simulator.
 import type { Command } from 'commander';
-import { problemNames } from '../../mollifier/pdes/types.js';
-import { readParamField, writeInstance } from '../../mollifier/io/index.js';
-import { instanceShapesWith } from '../../mollifier/problems/index.js';
+import { problemNames } from '../../mollifier/index.js';
+import { readParamField, writeInstance } from '../../mollifier/index.js';
+import { instanceShapesWith } from '../../mollifier/index.js';
 import { parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
-import { fieldMean } from '../../mollifier/metrics/index.js';
+import { fieldMean } from '../../mollifier/index.js';
 import { addProblemsOption, problemNamed } from '../problems.js';
-import { builtinProblems } from '../../mollifier/problems/index.js';
+import { builtinProblems } from '../../mollifier/index.js';
 
 /** Every case the built-in simulators offer ("P a|b; Q c|d"). */
 const builtinCasesText = (): string => Object.values(builtinProblems).map((p) => `${p.name} ${(p.cases ?? []).join('|')}`).join('; ');

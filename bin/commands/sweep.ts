@@ -11,7 +11,7 @@ import { ResultStore } from '../../orchestrator/store.js';
 import { runSweep, type SweepUpdate } from '../../orchestrator/sweep-runner.js';
 import { groupStatistics } from '../../orchestrator/statistics.js';
 import { formatTable, tableFormats, type TableFormat } from '../../orchestrator/table.js';
-import { logger } from '../../mollifier/log.js';
+import { logger } from '../../mollifier/core.js';
 import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

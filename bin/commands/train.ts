@@ -2,10 +2,10 @@
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { extname } from 'node:path';
-import { runJob } from '../../mollifier/training/job.js';
-import { builtinProblems, type ProblemDefaults } from '../../mollifier/problems/index.js';
-import type { TrainProgress } from '../../mollifier/training/train.js';
-import { logger } from '../../mollifier/log.js';
+import { runJob } from '../../mollifier/index.js';
+import { builtinProblems, type ProblemDefaults } from '../../mollifier/index.js';
+import type { TrainProgress } from '../../mollifier/index.js';
+import { logger } from '../../mollifier/core.js';
 import { trainOptionsSchema, trainOptionTable, type OptionArgument, type TrainOptionName, type TrainOptions } from '../../protocol/index.js';
 import { camelCaseOf, jobConfigOf } from '../../worker/job-config.js';
 import { parseBand, parseChoice, parseInteger, parseNumber } from '../parse.js';

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { logger } from '../../mollifier/log.js';
+import { logger } from '../../mollifier/core.js';
 import { collectDataRoot, dataRootHelp, dataRootsOf, parseCount, parseInteger } from '../parse.js';
 import { limits } from '../../protocol/index.js';
 import { UsageError } from '../usage-error.js';

@@ -12,4 +12,3 @@ export {
   type SmoothedField,
 } from './smoothing.js';
 export { jobMetrics, pearsonOrNull, finiteOrNull, isConstant, type JobMetrics, type JobMetricsInput } from './job-metrics.js';
-export { groupMetrics, meanCorrelation, summarise, type GroupJob, type GroupMetrics, type GroupMetricsOptions, type Summary } from './group-metrics.js';

@@ -1,6 +1,7 @@
 // One training job as data in, result out: what `mollifier train` runs and what a sweep's worker runs.
 // A job is plain options (validated), never code.
 import { createRequire } from 'node:module';
+import { cpus, platform, release, totalmem } from 'node:os';
 import { tf } from '../backend/tf.js';
 import { initBackend } from '../backend/index.js';
 import { assertBoundaryMode, type BoundaryMode } from '../layer/index.js';
@@ -114,7 +115,7 @@ export interface JobResult {
   config: ResolvedJobConfig;
   status: 'completed' | 'diverged' | 'failed';
   reason?: string;
-  metrics: (JobMetrics & { estimate: string; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'> }) | null;
+  metrics: (JobMetrics & { estimate: string; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'>; machine: MachineInfo }) | null;
   model: Record<string, number | string | boolean>;
   fields: {
     grid: Grid;
@@ -191,6 +192,18 @@ function loadInstance(config: ResolvedJobConfig, problem: TrainingProblem): Prob
 function trueLaplacian(data: TrainingData, trim: number): Float64Array | undefined {
   const full = data.problem.trueLaplacian?.(data.instance);
   return full ? cropField(full, data.grid, trim) : undefined;
+}
+
+/** What the job ran on, so a result read later (a sweep's store, a report) can say which machine timed it. */
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memory_gib: number;
+  platform: string;
+}
+
+function machine(): MachineInfo {
+  return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), platform: `${platform()} ${release()}` };
 }
 
 function versions(): Record<string, string> {
@@ -301,6 +314,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
         ...metrics,
         estimate: config.estimate,
         direct: { param_corr: direct.param_corr, param_corr_smoothed: direct.param_corr_smoothed, param_mean: direct.param_mean, param_mean_rel_err: direct.param_mean_rel_err },
+        machine: machine(),
       },
       fields: {
         grid: e.grid,
