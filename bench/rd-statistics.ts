@@ -1,5 +1,5 @@
 // Statistics of the chromatin reaction-diffusion simulator's steady states next to those of the authors' COMSOL
-// k = 1 steady state (SCIENCE.md §3.3). Run: `npx tsc -p . && node dist/bench/rd-statistics.js` (≈ 30 s).
+// k = 1 steady state. Run: `npx tsc -p . && node dist/bench/rd-statistics.js` (≈ 30 s).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 
 // Synchronous stderr: stdout stays free for --json output, and worker threads lose no line at exit
-// (PLATFORM.md: async destinations dropped lines).
+// (async destinations dropped lines when a process exited).
 let root: Logger | undefined;
 
 export function logger(): Logger {

@@ -12,7 +12,7 @@ import {
 } from '../mollifier/kernels/index.js';
 import { correlate1d, correlate2d, maxAbs, relativeMaxError, seededNormals, twoModeSignal } from './support/grid-functions.js';
 
-test('bump derivatives from Taylor arithmetic match the closed forms of SCIENCE.md', () => {
+test('bump derivatives from Taylor arithmetic match their closed forms', () => {
   for (const s of [-0.83, -0.4, 0, 0.21, 0.37, 0.9]) {
     const q = 1 - s * s;
     const e = Math.exp(-1 / q);

@@ -1,4 +1,4 @@
-// The chromatin reaction-diffusion simulator (SCIENCE.md §3.3) and its FFT helpers. Sized for CI (~5 s).
+// The chromatin reaction-diffusion simulator and its FFT helpers. Sized for CI (~5 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fft2dComplex, fft2dReal, fftPlan1d, ifft2dReal, spectralLaplacian, wavenumbers } from '../mollifier/pdes/spectral.js';
@@ -83,7 +83,7 @@ test('wavenumbers and the spectral Laplacian are exact on a trigonometric field 
   }
 });
 
-test('chromatinFields follows SCIENCE.md: φ_h, φ_e and the chemical potentials', () => {
+test('chromatinFields follows the paper\'s model: φ_h, φ_e and the chemical potentials', () => {
   const phiN = Float64Array.of(0.5, 0.2);
   const phiD = Float64Array.of(0.1, -0.3);
   const f = chromatinFields(phiN, phiD, {}, Float64Array.of(2, 0));
@@ -120,7 +120,7 @@ test('constant-k steady states: converged, ⟨φ_h⟩/⟨φ_e⟩ = k, patterned'
 });
 
 test('steady state satisfies eq 11 under an independent 4th-order finite-difference check, converging with h', () => {
-  // At the paper's l = 0.03 interfaces are narrower than any affordable grid (SCIENCE.md §3.3), so the FD
+  // At the paper's l = 0.03 interfaces are narrower than any affordable grid, so the FD
   // check of a 4th-order operator is O(1) wrong there (26× the reaction term at 128² on [0,10]², 3.3× on the
   // COMSOL data itself). We therefore check a resolved steady state: l = 0.1 on [0, 1.5]², started from
   // φ_d = −(φ_n − 0.5) = 0.05 cos(2πx/L) cos(2πy/L), whose steady pattern (φ_d ∈ [−0.12, 0.22]) is the same on

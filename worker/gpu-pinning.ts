@@ -1,5 +1,5 @@
 // Which GPU a lane process may see, for every backend, as environment set before anything loads.
-// tfjs-node-gpu: CUDA_VISIBLE_DEVICES (TensorFlow picks devices per process; PLATFORM.md), with
+// tfjs-node-gpu: CUDA_VISIBLE_DEVICES (TensorFlow picks devices per process), with
 // CUDA_DEVICE_ORDER=PCI_BUS_ID so CUDA's index i is the i-th GPU by PCI address. webgpu: Vulkan ignores
 // CUDA_VISIBLE_DEVICES and Dawn can only match an adapter by name, identical on identical GPUs; the Vulkan
 // device-select layer (Mesa's VK_LAYER_MESA_device_select, an implicit layer in front of every driver,

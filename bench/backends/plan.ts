@@ -1,5 +1,5 @@
 // What `bench backends` runs: the same training steps on every backend (and PyTorch) at three sizes. A tanh
-// MLP 2 → 5×128 → 1 (PLATFORM.md's reference step), Adam, with (a) a data loss only, (b) + a Laplacian
+// MLP 2 → 5×128 → 1 (the reference step of docs/benchmarks.md), Adam, with (a) a data loss only, (b) + a Laplacian
 // residual, (c) + a biharmonic residual, the residual's derivatives by nested autodiff or the mollifier layer.
 import type { StepConfig, BenchMethod, BenchOrder } from '../derivatives/config.js';
 

@@ -76,7 +76,7 @@ export function createBenchProblem(config: StepConfig): BenchProblem {
       const u = net.apply(x);
       const data = tf.mean(tf.square(tf.sub(u, target)));
       if (config.method === 'data') return data as tf.Scalar;
-      // Scale the residual by its data scale so the two terms are comparable (SCIENCE.md §5 pitfall).
+      // Scale the residual by its data scale so the two terms are comparable (without it the field head starts far from the data's scale).
       const scale = config.order === 4 ? 64 * Math.PI ** 4 : 8 * Math.PI ** 2;
       return tf.add(data, tf.mean(tf.square(tf.div(residual(u), scale)))) as tf.Scalar;
     });

@@ -69,7 +69,7 @@ export async function validationMarkdown(comsolDir: string, log: (line: string) 
     '',
     `Generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`mollifier bench validation\` on ${machineDescription()},`,
     `Node ${process.version}, TensorFlow.js wasm (the estimates run the mollifier layer in float32). Estimates are the separable`,
-    'estimates of SCIENCE.md (no network): F̂ = v̂′ + v̂, D̂ = −f/∇²û, k̂ = (φ_h − ½∇²μ_d)/φ_e, each node on its own.',
+    'estimates (no network): F̂ = v̂′ + v̂, D̂ = −f/∇²û, k̂ = (φ_h − ½∇²μ_d)/φ_e, each node on its own.',
     '`corr` is Pearson with the true parameter, `corr_smoothed` with the truth smoothed by the same kernel.',
     '',
   ];

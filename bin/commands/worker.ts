@@ -97,7 +97,7 @@ function superviseGpuLanes(options: WorkerCliOptions, gpus: number[]): Promise<v
     const start = (gpu: number, restarts: number) => {
       const child = spawn(process.execPath, [entry, ...passThrough, '--lane-gpu', String(gpu)], {
         stdio: 'inherit',
-        // Before TensorFlow or Dawn loads in the child: the only way to pin a process to a GPU (PLATFORM.md).
+        // Before TensorFlow or Dawn loads in the child: the only way to pin a process to a GPU.
         env: { ...process.env, ...secrets, ...pinning.get(gpu)!.env },
       });
       children.set(gpu, child);

@@ -1,4 +1,4 @@
-// From a continuous profile to grid weights (SCIENCE.md §1, "Discretisation"). Weights are in
+// From a continuous profile to grid weights . Weights are in
 // cross-correlation orientation, as deep-learning convolutions compute:
 //   out[i] = Σ_{m=-R..R} w[m+R] · g[i+m]  ≈  (d/dx)^k (g * η_ε)(x_i),   ε = R·h.
 // Because η is even, η^(k) has parity (−1)^k: odd orders flip sign relative to the sampled derivative.

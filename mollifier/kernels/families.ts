@@ -1,4 +1,4 @@
-// The four kernel profiles η(s) on the open unit ball |s| < 1 (SCIENCE.md §1). They are left
+// The four kernel profiles η(s) on the open unit ball |s| < 1. They are left
 // unnormalised: the discretisation divides by the discrete mass, so the analytic constants cancel.
 import {
   constantSeries,

@@ -1,4 +1,4 @@
-// Boundary handling (SCIENCE.md §1: a known limitation of the method). 'valid' keeps only the nodes the
+// Boundary handling (a known limitation of the method). 'valid' keeps only the nodes the
 // kernel fully covers; 'reflect' mirrors without repeating the edge node (numpy's 'reflect');
 // 'periodic' wraps, for periodic data such as the reaction-diffusion fields.
 import { tf, type Tensor } from '../backend/tf.js';

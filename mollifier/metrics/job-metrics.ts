@@ -1,4 +1,4 @@
-// The metrics of one training job (SCIENCE.md §6, paper B.4; definitions in docs/metrics.md). Plain float64
+// The metrics of one training job (the paper's App. B.4; definitions in docs/metrics.md). Plain float64
 // on typed arrays, no tensors. Every number that reaches the output is finite or null, so the object can be
 // written as JSON as it is.
 import { cropToInterior, MetricsError, smoothField, smoothingFits, type SmoothingKernel } from './smoothing.js';
@@ -86,7 +86,7 @@ function std(values: Float64Array, m = mean(values)): number {
 }
 
 /**
- * Pearson correlation (SCIENCE.md eq 53) over the pairs where both values are finite, clamped to [−1, 1];
+ * Pearson correlation (the paper's eq. 53) over the pairs where both values are finite, clamped to [−1, 1];
  * null with fewer than 2 such pairs or when either side is constant on them.
  */
 export function pearsonOrNull(a: ArrayLike<number>, b: ArrayLike<number>): number | null {

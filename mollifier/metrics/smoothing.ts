@@ -1,5 +1,5 @@
 // Smoothing a field at the kernel scale, in plain float64 with no tensors: the truth a mollified estimate
-// can at best recover is the truth convolved with the same value kernel (SCIENCE.md §3.3, "a fair spatial
+// can at best recover is the truth convolved with the same value kernel ("a fair spatial
 // metric compares against the truth smoothed at the kernel scale").
 //
 // Same conventions as the mollifier layer (mollifier/layer/): cross-correlation orientation

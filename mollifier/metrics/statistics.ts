@@ -11,7 +11,7 @@ export function fieldStd(values: ArrayLike<number>): number {
 }
 
 /**
- * Pearson correlation (SCIENCE.md eq 53). NaN when either side is constant, which is the honest answer
+ * Pearson correlation (the paper's eq. 53). NaN when either side is constant, which is the honest answer
  * for a constant true parameter: there is no spatial pattern to correlate with.
  */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {

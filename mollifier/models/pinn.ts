@@ -1,4 +1,4 @@
-// The upgraded PINN [paper A.1, A.4; SCIENCE.md §4]: deterministic Fourier features of the [-1, 1]-scaled
+// The upgraded PINN [the paper's appendices A.1, A.4]: deterministic Fourier features of the [-1, 1]-scaled
 // coordinates (16 frequencies equally spaced in [π, 10π]), a residual MLP with layer norm, and two linear
 // heads. The MLP is nets/mlp.ts unchanged: its output layer has fieldChannels + 1 columns, the first
 // fieldChannels are the field head and the last the parameter head (one matMul, the same maths as two heads).

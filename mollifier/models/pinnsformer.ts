@@ -1,4 +1,4 @@
-// PINNsFormer [Zhao et al. 2023; SCIENCE.md §4, recovered from the reference code].
+// PINNsFormer [Zhao et al. 2023, as its reference code builds it].
 //
 // Each point (coordinates scaled to [-1, 1]) becomes a pseudo-sequence of k = 5 points, the last coordinate
 // stepped by i·Δt, Δt = 1e-4 (in the scaled coordinate; for 2D steady problems that is the second spatial

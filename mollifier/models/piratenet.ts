@@ -1,4 +1,4 @@
-// PirateNet [Wang et al. 2024; SCIENCE.md §4, recovered from the reference code (jaxpi)].
+// PirateNet [Wang et al. 2024, as its reference code (jaxpi) builds it].
 //
 //   Φ(x) = [cos(x B), sin(x B)]            B [inputDim, width/2] ~ N(0, s²), s = 2, trainable; x scaled to [-1, 1]
 //   U = σ(Φ W_u + b_u), V = σ(Φ W_v + b_v) gates; σ = tanh (the reference code's activation)
@@ -172,7 +172,7 @@ export function createPirateNet(options: PirateNetOptions): PirateNetModel {
       }
       const n = x.shape[0];
       if (n === 0) throw new ModelError('initialise() needs at least one point');
-      // Read outside tidy (PLATFORM.md: reading inside tidy is slow for large arrays), and asynchronously.
+      // Read outside tidy (reading inside tidy is slow for large arrays), and asynchronously.
       const hidden = tf.tidy(() => {
         const h = trunk(scaler.scale(x));
         return tf.concat([h, tf.ones([n, 1])], 1);

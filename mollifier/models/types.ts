@@ -32,7 +32,7 @@ export interface ModelOptions {
   /**
    * Multiplies the field head's initial weights [choice: 1 here, the trainer's default 0.1]. A random field's
    * Laplacian is O(10²-10³) at start; a small initial field keeps the PDE term from driving the parameter to a
-   * degenerate value in the first steps (SCIENCE.md §5).
+   * degenerate value in the first steps.
    */
   fieldHeadScale?: number;
   /**

@@ -15,7 +15,7 @@ export interface FourierFeatures {
   maxFrequency: number;
 }
 
-/** SCIENCE.md §4 [choice]: 16 frequencies in [1π, 10π] when Fourier features are enabled. */
+/** [choice] 16 frequencies in [1π, 10π] when Fourier features are enabled. */
 export const defaultFourierFeatures: Readonly<FourierFeatures> = {
   count: 16,
   minFrequency: Math.PI,

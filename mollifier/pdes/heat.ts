@@ -1,4 +1,4 @@
-// Steady heat benchmark (SCIENCE.md §3.2), 2nd order: D(x, y) ∇²u + f(x, y) = 0 on [0, 1]², u = 0 on the
+// Steady heat benchmark, 2nd order: D(x, y) ∇²u + f(x, y) = 0 on [0, 1]², u = 0 on the
 // boundary, so u solves the Poisson problem ∇²u = −f/D (a sine-transform solve).
 import { ProblemError, type Grid2d, type ProblemInstance } from './types.js';
 import { deriveSeed, seededNormals } from './random.js';
@@ -7,7 +7,7 @@ import { solveDirichletPoisson } from './sine-transform.js';
 export const heatCases = ['constant', 'smooth', 'noisy'] as const;
 export type HeatCase = (typeof heatCases)[number];
 
-/** [choice] defaults of SCIENCE.md §3.2. */
+/** [choice] defaults (README.md, "Simulator choices"). */
 export const heatDefaults = { nodes: 64, source: 10, noise: 0.1, constant: 1 } as const;
 
 export interface HeatOptions {

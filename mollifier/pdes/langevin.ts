@@ -1,4 +1,4 @@
-// Langevin benchmark (SCIENCE.md §3.1), 1st order in time: v'(t) = −v(t) + F(t) on [0, 10], v(0) = 0.
+// Langevin benchmark, 1st order in time: v'(t) = −v(t) + F(t) on [0, 10], v(0) = 0.
 // With F piecewise constant on each step the update is exact: v_{j+1} = v_j e^(−dt) + F_j (1 − e^(−dt)).
 import { ProblemError, type Grid1d, type ProblemInstance } from './types.js';
 import { deriveSeed, seededNormals } from './random.js';
@@ -6,7 +6,7 @@ import { deriveSeed, seededNormals } from './random.js';
 export const langevinCases = ['constant', 'white', 'varying', 'varying-noisy'] as const;
 export type LangevinCase = (typeof langevinCases)[number];
 
-/** [choice] defaults of SCIENCE.md §3.1. */
+/** [choice] defaults (README.md, "Simulator choices"). */
 export const langevinDefaults = { nodes: 1001, duration: 10, mean: 1, amplitude: 0.5, period: 2.5, noise: 0.25 } as const;
 
 export interface LangevinOptions {

@@ -1,4 +1,4 @@
-// The observation model of the inverse problems (SCIENCE.md §2): a seeded sample of the grid's nodes
+// The observation model of the inverse problems: a seeded sample of the grid's nodes
 // (default 10 %) carries the data loss, and the observed values may carry additive Gaussian noise.
 import { ProblemError } from './types.js';
 import { deriveSeed, seededNormals, uniformGenerator } from './random.js';

@@ -1,4 +1,4 @@
-// Chromatin reaction-diffusion simulator (SCIENCE.md §3.3), pure float64, pseudo-spectral on a periodic N×N box.
+// Chromatin reaction-diffusion simulator, pure float64, pseudo-spectral on a periodic N×N box.
 // Unknowns φ_n, φ_d;  μ_n = −φ_e − g,  μ_d = −φ_e + g − l²∇²φ_d,  g = φ_h(φ_max − φ_h)(φ_max − 2φ_h);
 // ∂φ_n/∂t = ∇²μ_n,  ∂φ_d/∂t = ∇²μ_d + 2(kφ_e − φ_h). Scheme: per Fourier mode, with Δ = φ^{n+1} − φ^n,
 //   (I/dt + q²M + l²q⁴P + S q² I + A P) Δ̂ = RHS(φ^n)  (RHS: the full spectral right-hand side, explicit),
@@ -16,7 +16,7 @@ import { fftPlan2d, wavenumberSquared } from './spectral.js';
 export { parameterCase, periodicSquareGrid, rdCases, type RdCase } from './rd-cases.js';
 export { reactionDiffusionResidualFloat64, structureFactorWavelength, radialStructureFactor, fdLaplacian4 } from './rd-diagnostics.js';
 
-/** SCIENCE.md §3.3 constants [recovered] and the simulator's [choice] defaults. */
+/** The model's constants (as the paper's code has them) and the simulator's [choice] defaults (README.md). */
 export const reactionDiffusionDefaults = {
   grid: 128,
   length: 10,

@@ -15,7 +15,7 @@ export interface SimulateOptions {
   seed?: number;
   /** The parameter on its own grid (a --param-field file); replaces the case and sets the grid. */
   paramField?: { grid: Grid; values: Float64Array };
-  /** Reaction-diffusion: interface length l of the free energy (default 0.03, SCIENCE.md §3.3). */
+  /** Reaction-diffusion: interface length l of the free energy (default 0.03, the paper's). */
   interfaceLength?: number;
   /** Reaction-diffusion: progress of the time stepping. */
   onProgress?: (step: number, residual: number) => void;

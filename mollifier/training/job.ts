@@ -79,7 +79,7 @@ export function problemOf(config: JobConfig): TrainingProblem {
   return problem;
 }
 
-/** [choice] The field head's initial weights are scaled by this (SCIENCE.md §5 pitfall). */
+/** [choice] The field head's initial weights are scaled by this (without it the field head starts far from the data's scale). */
 export const initialFieldHeadScale = 0.1;
 
 /** A job with every per-problem default filled in (resolveJob): what it actually runs with. */

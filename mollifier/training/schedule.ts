@@ -1,4 +1,4 @@
-// Learning-rate schedule of SCIENCE.md §5: constant, then cosine decay to lr_min.
+// Learning-rate schedule of the paper's training set-up: constant, then cosine decay to lr_min.
 //   lr(t) = lr0 for t < t0, else lr_min + ½(lr0 − lr_min)(1 + cos(π (t − t0)/(T − t0)))
 
 export interface ScheduleOptions {

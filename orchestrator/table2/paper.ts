@@ -1,4 +1,4 @@
-// What Table 2 of the paper is (SCIENCE.md §6): its columns, its rows, its numbers (K80 GPUs). The store's runs
+// What Table 2 of the paper is: its columns, its rows, its numbers (K80 GPUs). The store's runs
 // are placed in it by their options (pde, model, derivatives); nothing here runs anything.
 
 export const table2Columns = [
