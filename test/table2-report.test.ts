@@ -126,7 +126,7 @@ test('a small Table 2 row run as a sweep into a real store, and the report from 
   assert.match(text, /6 runs, 6 completed, 0 diverged, 0 failed/);
   assert.match(text, /\| \*\*Heat\*\* \| time \(s\) \| [0-9.]+ ± [0-9.]+ \(paper 2294\) \| [0-9.]+ ± [0-9.]+ \(paper 1582\) \| not run \|/);
   assert.match(text, /\| {2}\| mean corr \| (-?[0-9.]+ \(3 runs, 3 levels\)|— \(3 levels; needs 3\)) \(paper 0\.81\) \|/);
-  assert.match(text, /\| Heat \| case smooth, grid 12: 1; param-field heat-s-0\.5\.csv: 1; param-field heat-s-1\.5\.csv: 1 \|/);
+  assert.match(text, /\| case smooth, grid 12: 1; param-field heat-s-0\.5\.csv: 1; param-field heat-s-1\.5\.csv: 1 \| 12×12 \| 5 \| bump r = 2 \| 100 % \|/);
   assert.match(text, /\| machine \| [^|]+, \d+ cores, \d+ GiB, linux/);
   assert.match(run('report', 'table2', '--store', store, '--sweep', 'nope').stderr, /--sweep nope: not in .* \(it has table2-heat\)/);
   assert.equal(run('report', 'table2', '--store', join(work, 'absent.sqlite')).code, 2);
