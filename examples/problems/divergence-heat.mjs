@@ -6,25 +6,14 @@
 //
 // Everything the trainer needs is in the value exported below (mollifier/problems/types.ts documents each
 // field); the simulator, a finite-volume discretisation solved by conjugate gradients, is this file's own.
-import { tf, ProblemError } from 'mollifier-layers';
+import { tf, ProblemError, uniformGenerator } from 'mollifier-layers';
 
 const source = 10;
 
-/** Seeded uniform numbers in [0, 1) (mulberry32): the bumps of D differ from seed to seed. */
-function uniforms(seed) {
-  let state = (seed * 0x9e3779b1 + 0x2545f491) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** D = 1 + three Gaussian bumps (amplitude 0.5-1, width 0.12, centres in [0.2, 0.8]²), placed by the seed; and ∇D. */
 function bumps(seed) {
-  const next = uniforms(seed);
+  // The library's seeded generator (mulberry32), its seed spread so that nearby seeds give unrelated bumps.
+  const next = uniformGenerator((seed * 0x9e3779b1 + 0x2545f491) >>> 0);
   const list = Array.from({ length: 3 }, () => ({ x: 0.2 + 0.6 * next(), y: 0.2 + 0.6 * next(), a: 0.5 + 0.5 * next() }));
   const s2 = 2 * 0.12 * 0.12;
   return (x, y) => {
