@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 const userScript = `
+import * as ownTf from '@tensorflow/tfjs-core';
 import { initBackend, tf, Mollifier2d, kernelWeights1d, createModel, simulateProblem, pearson } from 'mollifier-layers';
 
 await initBackend({ backend: 'cpu' });
@@ -28,7 +29,9 @@ const mean = laplacian.reduce((s, v) => s + v, 0) / laplacian.length;
 const weights = kernelWeights1d({ family: 'bump', radius: 4, spacing: 0.1, order: 1 });
 const model = createModel('pinn', { inputDim: 2, fieldChannels: 1, seed: 1, preset: 'cpu' });
 const instance = simulateProblem('heat', { seed: 3 });
-console.log(JSON.stringify({ mean, weights: weights.length, model: model.name, nodes: Object.keys(instance.fields).length, corr: pearson([1, 2, 3], [2, 4, 6]) }));
+// The user's own tfjs is the library's: one engine, so tensors pass between them.
+const own = ownTf.tensor2d([[1, 2], [3, 4]]);
+console.log(JSON.stringify({ mean, weights: weights.length, model: model.name, nodes: Object.keys(instance.fields).length, corr: pearson([1, 2, 3], [2, 4, 6]), sameEngine: ownTf.engine() === tf.engine(), sum: (await tf.sum(own).data())[0] }));
 `;
 
 test('npm pack ships dist/, and a temp project imports the public entry, runs a script and type-checks against it', { timeout: 180_000 }, () => {
@@ -47,8 +50,11 @@ test('npm pack ships dist/, and a temp project imports the public entry, runs a 
     const untar = spawnSync('tar', ['-xzf', join(work, info!.filename), '-C', work]);
     assert.equal(untar.status, 0, String(untar.stderr));
     renameSync(join(work, 'package'), join(modules, 'mollifier-layers'));
-    const manifest = JSON.parse(readFileSync(join(modules, 'mollifier-layers', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    for (const dep of [...Object.keys(manifest.dependencies), 'typescript', '@types/node']) {
+    const manifest = JSON.parse(readFileSync(join(modules, 'mollifier-layers', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependencies?: Record<string, string> };
+    // TensorFlow.js is a peer: the user's project has its own (the same version), and the library uses that one.
+    assert.ok(Object.keys(manifest.peerDependencies ?? {}).includes('@tensorflow/tfjs-core'), 'tfjs-core is a peer dependency');
+    assert.ok(!Object.keys(manifest.dependencies).some((d) => d.startsWith('@tensorflow/')), 'no private copy of tfjs');
+    for (const dep of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies ?? {}), 'typescript', '@types/node']) {
       const target = join(root, 'node_modules', dep);
       if (!existsSync(target)) continue;
       mkdirSync(dirname(join(modules, dep)), { recursive: true });
@@ -58,7 +64,10 @@ test('npm pack ships dist/, and a temp project imports the public entry, runs a 
     writeFileSync(join(project, 'use.mjs'), userScript);
     const ran = spawnSync(process.execPath, ['use.mjs'], { cwd: project, encoding: 'utf8', env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn' } });
     assert.equal(ran.status, 0, ran.stderr);
-    const out = JSON.parse(ran.stdout.trim().split('\n').pop()!) as { mean: number; weights: number; model: string; nodes: number; corr: number };
+    assert.doesNotMatch(ran.stderr, /already registered/, 'one tfjs: no kernel or backend registered twice');
+    const out = JSON.parse(ran.stdout.trim().split('\n').pop()!) as { mean: number; weights: number; model: string; nodes: number; corr: number; sameEngine: boolean; sum: number };
+    assert.equal(out.sameEngine, true, "the library's tf is the user's own");
+    assert.equal(out.sum, 10);
     assert.ok(Math.abs(out.mean - 4) < 1e-2, `the Laplacian of x² + y² is 4: ${out.mean}`);
     assert.equal(out.weights, 9);
     assert.equal(out.corr, 1);
