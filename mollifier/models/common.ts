@@ -3,6 +3,7 @@
 // names, dense layers, and a float64 least-squares solve.
 import { InputError } from '../errors.js';
 import { tf } from '../backend/tf.js';
+import { mulberry32 } from '../random.js';
 import type { Tensor, Tensor2D, Variable } from '../backend/tf.js';
 import { modelPresets, type ModelOptions, type ModelPreset } from './types.js';
 import { dense, requireInteger as requireIntegerOf } from '../nets/mlp.js';
@@ -80,9 +81,9 @@ export function checkPoints(x: Tensor2D, inputDim: number, what = 'apply()'): vo
 
 // ---- seeded random numbers (plain JS) ------------------------------------------------------------------
 
-/** FNV-1a of the stream name, then mulberry32: a cheap, well-mixed 32-bit generator. */
+/** FNV-1a of the seed and stream name, then the library's generator (random.ts): one independent stream per name. */
 export class Rng {
-  private state: number;
+  private readonly next: () => number;
   private spare: number | null = null;
 
   constructor(seed: number, stream: string) {
@@ -92,16 +93,12 @@ export class Rng {
       h ^= key.charCodeAt(i);
       h = Math.imul(h, 16777619);
     }
-    this.state = h >>> 0;
+    this.next = mulberry32(h);
   }
 
   /** Uniform in (0, 1). */
   uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+    return (this.next() + 0.5) / 4294967296;
   }
 
   /** Standard normal (Box-Muller). */

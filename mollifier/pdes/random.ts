@@ -1,15 +1,10 @@
 // Seeded random numbers: every simulated instance must be reproducible from its seed alone.
+import { mulberry32 } from '../random.js';
 
-/** mulberry32: a small, fast 32-bit generator, uniform in [0, 1). */
+/** Uniform in [0, 1), from the library's generator (random.ts). */
 export function uniformGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 /** `count` standard normal samples (Box-Muller on mulberry32). */
