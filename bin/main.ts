@@ -75,8 +75,14 @@ export async function main(argv: string[]): Promise<void> {
 function internalError(error: unknown): never {
   if (process.env.MOLLIFIER_DEBUG === '1') throw error;
   const message = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
-  // The wasm backend's heap (4 GiB at most) ran out: say what to change.
-  const hint = /memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message) ? ': the backend ran out of memory; lower --collocation-batch, --grid or --epochs, or train on another backend' : '';
+  // The wasm backend's heap (4 GiB at most) ran out: say what to change. A kernel that allocates its output first
+  // (mollifier/backend/native/) meets a full heap in the backend's malloc, which aborts: "Aborted()".
+  const change = 'lower --collocation-batch, --grid or --epochs, or train on another backend';
+  const hint = /memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message)
+    ? `: the backend ran out of memory; ${change}`
+    : /RuntimeError: Aborted\(/.test(message)
+      ? `: the wasm backend aborted, most often because its 4 GiB heap is full; ${change}`
+      : '';
   fail(`failed: ${message}${hint} (MOLLIFIER_DEBUG=1 shows where)`, 1);
 }
 

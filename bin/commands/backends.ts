@@ -7,7 +7,7 @@ export function registerBackendsCommand(program: Command): void {
   program
     .command('backends')
     .description('list the TensorFlow.js backends in ladder order: usable here or not, device, reason')
-    .option('--json', 'print {"backends": [{"name", "available", "device", "reason"}]}')
+    .option('--json', 'print {"backends": [{"name", "available", "device", "reason", "native"}]} (native: wasm only)')
     .action(async (options: { json?: boolean }) => {
       const backends = await backendAvailability();
       if (options.json) {
@@ -17,7 +17,7 @@ export function registerBackendsCommand(program: Command): void {
       const width = Math.max(...backends.map((b) => b.name.length));
       for (const b of backends) {
         const state = b.available ? 'yes' : 'no ';
-        const detail = [b.device, b.reason].filter(Boolean).join(' — ');
+        const detail = [b.device, b.native ? `native kernels: ${b.native}` : null, b.reason].filter(Boolean).join(' — ');
         process.stdout.write(`${b.name.padEnd(width)}  ${state}  ${detail}\n`);
       }
     });

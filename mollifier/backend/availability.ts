@@ -11,6 +11,8 @@ export interface BackendAvailability {
   device: string | null;
   /** Why it is not available, or why the automatic ladder still passes it by; null otherwise. */
   reason: string | null;
+  /** wasm only: its native kernels, 'on (OpenBLAS ...)' or why not (mollifier/backend/native/). */
+  native?: string;
 }
 
 const rungTimeoutMs = 60_000;

@@ -4,6 +4,7 @@
 // differentiable ops inside the gradient, which makes every order of tf.grad correct.
 import { tf } from './tf.js';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { tanhGrad, tanhGradGradient } from './native/tanh-grad.js';
 
 function axisList(axis: number | number[]): number[] {
   return Array.isArray(axis) ? axis : [axis];
@@ -13,11 +14,14 @@ const replacements: tf.GradConfig[] = [
   {
     kernelName: tf.Tanh,
     inputsToSave: ['x'],
+    // The output too, as a faster route to the value only: the derivative still goes through x (tanh-grad.ts).
+    outputsToSave: [true],
     gradFunc: (dy, saved) => {
-      const [x] = saved as Tensor[];
-      return { x: () => tf.mul(dy as Tensor, tf.sub(1, tf.square(tf.tanh(x)))) };
+      const [x, y] = saved as Tensor[];
+      return { x: () => tanhGrad(dy as Tensor, x!, y) };
     },
   },
+  tanhGradGradient,
   {
     kernelName: tf.Sigmoid,
     inputsToSave: ['x'],

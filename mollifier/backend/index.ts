@@ -16,3 +16,7 @@ export { installWebGpuErrorGuard, WebGpuError } from './webgpu-errors.js';
 export { installHigherOrderGradients, higherOrderGradientKernels, logSoftmax } from './higher-order-gradients.js';
 export { installWasmTransposeFreeMatMul, wasmMatMulIsTransposeFree, transposeFreeMatMul } from './wasm-matmul.js';
 export { peakTensorBytes } from './peak-memory.js';
+export { installNativeKernels, nativeCallCounts, describeNative, isNativeKernel, type NativeStatus } from './native/install.js';
+export { loadNativeAddon, nativeWanted, type NativeAddon } from './native/addon.js';
+export { matMulPlan, reductionPlan, type NativeCallCounts } from './native/kernels.js';
+export { tanhGrad } from './native/tanh-grad.js';

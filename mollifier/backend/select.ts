@@ -7,6 +7,8 @@ import { tf } from './tf.js';
 import { logger } from '../log.js';
 import { installHigherOrderGradients } from './higher-order-gradients.js';
 import { installWasmTransposeFreeMatMul } from './wasm-matmul.js';
+import { describeNative, installNativeKernels, type NativeStatus } from './native/install.js';
+import { nativeWanted } from './native/addon.js';
 import { adapterLabel, installWebGpuNavigator, probeWebGpu } from './webgpu.js';
 import { installWebGpuErrorGuard } from './webgpu-errors.js';
 
@@ -27,6 +29,8 @@ export interface BackendChoice {
   skipped: Partial<Record<BackendName, string>>;
   /** Fixes installed on the engine. */
   fixes: string[];
+  /** The native kernels on the wasm backend (mollifier/backend/native/): on, or why not. Absent on other backends. */
+  native?: NativeStatus;
 }
 
 export interface BackendOptions {
@@ -37,6 +41,11 @@ export interface BackendOptions {
    * exists so the regression tests can show the upstream bugs are still there.
    */
   fixes?: boolean;
+  /**
+   * Run the wasm backend's heavy kernels natively (mollifier/backend/native/) where the addon is built. Default:
+   * on unless MOLLIFIER_NATIVE=0 or `fixes` is false (the upstream-bug tests want stock kernels).
+   */
+  native?: boolean;
   /** Log the choice (default true). */
   log?: boolean;
 }
@@ -115,8 +124,11 @@ async function choose(options: BackendOptions): Promise<BackendChoice> {
   for (const name of ladder) {
     try {
       const device = await load(name, forced !== undefined);
-      if (name === 'wasm' && options.fixes !== false && installWasmTransposeFreeMatMul()) {
-        fixes.push('wasm-transpose-free-matmul');
+      let native: NativeStatus | undefined;
+      if (name === 'wasm') {
+        if (options.fixes !== false && installWasmTransposeFreeMatMul()) fixes.push('wasm-transpose-free-matmul');
+        // After the transpose-free wrappers: they stay as the fallback of the native matmul for shapes it leaves.
+        native = installNativeKernels(options.native ?? (options.fixes !== false && nativeWanted()));
       }
       if (!(await tf.setBackend(tfName[name]))) throw new Error(`tf.setBackend('${tfName[name]}') failed`);
       await tf.ready();
@@ -128,11 +140,12 @@ async function choose(options: BackendOptions): Promise<BackendChoice> {
         installWebGpuErrorGuard();
         fixes.push('webgpu-error-guard');
       }
-      const choice: BackendChoice = { name, tfBackend: tf.getBackend(), device, skipped, fixes };
+      const choice: BackendChoice = { name, tfBackend: tf.getBackend(), device, skipped, fixes, ...(native ? { native } : {}) };
       if (options.log !== false) {
         const why = Object.entries(skipped).map(([n, r]) => `${n}: ${r}`).join('; ');
         const on = device === 'cpu' ? '' : ` on ${device}`;
-        logger().info({ backend: name, device, skipped, fixes }, `backend ${name}${on}${forced ? ' (forced by MOLLIFIER_BACKEND)' : ''}${why ? `; not ${why}` : ''}`);
+        const kernels = native ? ` (native kernels: ${describeNative(native)})` : '';
+        logger().info({ backend: name, device, skipped, fixes, native }, `backend ${name}${kernels}${on}${forced ? ' (forced by MOLLIFIER_BACKEND)' : ''}${why ? `; not ${why}` : ''}`);
       }
       return choice;
     } catch (error) {

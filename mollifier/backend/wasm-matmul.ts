@@ -4,6 +4,7 @@
 // from 503 to 180 ms. The replacement keeps the original kernel and its setup; only the flags change.
 import { tf } from './tf.js';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { isNativeKernel } from './native/install.js';
 
 const patchedKernels = ['BatchMatMul', '_FusedMatMul'] as const;
 const patched = new WeakSet<KernelFunc>();
@@ -44,7 +45,8 @@ export function installWasmTransposeFreeMatMul(): boolean {
   if (!transpose) return false;
   for (const kernelName of patchedKernels) {
     const original = tf.getKernel(kernelName, 'wasm');
-    if (!original || patched.has(original.kernelFunc)) continue;
+    // A native kernel (mollifier/backend/native/) already takes transposes in the BLAS call: leave it.
+    if (!original || patched.has(original.kernelFunc) || isNativeKernel(original.kernelFunc)) continue;
     tf.unregisterKernel(kernelName, 'wasm');
     const replacement: KernelConfig = {
       kernelName,

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { tf } from '../backend/tf.js';
-import { initBackend } from '../backend/index.js';
+import { describeNative, initBackend, nativeCallCounts, type NativeCallCounts } from '../backend/index.js';
 import { assertBoundaryMode, type BoundaryMode } from '../layer/index.js';
 import { assertKernelFamily, type KernelFamily } from '../kernels/index.js';
 import { createModel } from '../models/index.js';
@@ -115,7 +115,7 @@ export interface JobResult {
   config: ResolvedJobConfig;
   status: 'completed' | 'diverged' | 'failed';
   reason?: string;
-  metrics: (JobMetrics & { estimate: string; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'>; machine: MachineInfo }) | null;
+  metrics: (JobMetrics & { estimate: string; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'>; machine: MachineInfo; kernels: KernelsInfo }) | null;
   model: Record<string, number | string | boolean>;
   fields: {
     grid: Grid;
@@ -202,6 +202,24 @@ export interface MachineInfo {
   platform: string;
 }
 
+/** Which kernels computed the job: the native ones on wasm (mollifier/backend/native/) or why not, and their calls. */
+export interface KernelsInfo {
+  backend: string;
+  /** 'on (OpenBLAS 0.3.21: 6 kernels)', 'off (MOLLIFIER_NATIVE=0)', 'not built: <reason>'; absent off wasm. */
+  native?: string;
+  /** Calls of each native kernel during this job (native: done natively; fallback: passed to the wasm kernel). */
+  calls?: NativeCallCounts;
+}
+
+function callsSince(before: NativeCallCounts): NativeCallCounts {
+  const calls: NativeCallCounts = {};
+  for (const [name, now] of Object.entries(nativeCallCounts())) {
+    const was = before[name] ?? { native: 0, fallback: 0 };
+    if (now.native > was.native || now.fallback > was.fallback) calls[name] = { native: now.native - was.native, fallback: now.fallback - was.fallback };
+  }
+  return calls;
+}
+
 function machine(): MachineInfo {
   return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), platform: `${platform()} ${release()}` };
 }
@@ -261,6 +279,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
   const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
   const trim = boundary === 'valid' ? config.radius : 0;
   const before = tf.memory().numTensors;
+  const callsBefore = nativeCallCounts();
   try {
     const outcome = await train(data, model, {
       derivatives: config.derivatives,
@@ -315,6 +334,10 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
         estimate: config.estimate,
         direct: { param_corr: direct.param_corr, param_corr_smoothed: direct.param_corr_smoothed, param_mean: direct.param_mean, param_mean_rel_err: direct.param_mean_rel_err },
         machine: machine(),
+        kernels: {
+          backend: backend.name,
+          ...(backend.native ? { native: describeNative(backend.native), calls: callsSince(callsBefore) } : {}),
+        },
       },
       fields: {
         grid: e.grid,

@@ -4,9 +4,9 @@ import { Worker } from 'node:worker_threads';
  * Run a compiled worker entry (its own thread, so its own tfjs engine and kernel/gradient registries as
  * initBackend leaves them) and resolve with the first message it posts.
  */
-export function runWorker<T>(entry: URL, timeoutMs = 60_000): Promise<T> {
+export function runWorker<T>(entry: URL, timeoutMs = 60_000, workerData?: unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const worker = new Worker(entry);
+    const worker = new Worker(entry, workerData === undefined ? {} : { workerData });
     const timer = setTimeout(() => {
       void worker.terminate();
       reject(new Error(`worker ${entry.pathname} gave no answer in ${timeoutMs} ms`));

@@ -1,0 +1,169 @@
+// Kernels for the wasm backend that hand their work to the native addon (native/src/). They read their operands
+// and write their output in place on the wasm heap through the backend's own views (typedArrayFromHeap), so
+// nothing is copied; the output is allocated first because an allocation may grow the heap and detach older
+// views. Each kernel handles the common shapes and passes anything else to the kernel it replaced.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
+import type { NativeAddon } from './addon.js';
+
+/** How often each native kernel ran, and how often it passed a call to the kernel it replaced. */
+export type NativeCallCounts = Record<string, { native: number; fallback: number }>;
+
+export const tanhGradKernelName = 'MollifierTanhGrad';
+
+type Args = Parameters<KernelFunc>[0];
+
+function size(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Broadcast the batch dimensions of two matmul operands, or undefined for a case the native path leaves alone. */
+export function matMulPlan(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): { outShape: number[]; batch: number; strideA: number; strideB: number; m: number; n: number; k: number } | undefined {
+  if (aShape.length < 2 || bShape.length < 2) return undefined;
+  const [a0, a1] = [aShape[aShape.length - 2]!, aShape[aShape.length - 1]!];
+  const [b0, b1] = [bShape[bShape.length - 2]!, bShape[bShape.length - 1]!];
+  const m = transposeA ? a1 : a0;
+  const k = transposeA ? a0 : a1;
+  const n = transposeB ? b0 : b1;
+  if ((transposeB ? b1 : b0) !== k) return undefined; // the original kernel words the error
+  const outerA = aShape.slice(0, -2);
+  const outerB = bShape.slice(0, -2);
+  const batchA = size(outerA);
+  const batchB = size(outerB);
+  let outer: number[];
+  if (batchA === batchB && outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i])) outer = outerA;
+  else if (batchA === 1 && outerA.length <= outerB.length) outer = outerB;
+  else if (batchB === 1 && outerB.length <= outerA.length) outer = outerA;
+  else return undefined;
+  const batch = Math.max(batchA, batchB);
+  if (batch * m * n === 0) return undefined;
+  return { outShape: [...outer, m, n], batch, strideA: batchA === 1 ? 0 : m * k, strideB: batchB === 1 ? 0 : k * n, m, n, k };
+}
+
+/** The reduction axes as one contiguous block of dims, viewed as [outer, reduce, inner]; undefined otherwise. */
+export function reductionPlan(
+  shape: readonly number[],
+  axis: number | readonly number[],
+  keepDims: boolean,
+): { outer: number; reduce: number; inner: number; outShape: number[] } | undefined {
+  const rank = shape.length;
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis as number]).map((a) => (a < 0 ? a + rank : a)))].sort((p, q) => p - q);
+  if (axes.some((a) => a < 0 || a >= rank)) return undefined;
+  if (axes.length === 0) return undefined;
+  const first = axes[0]!;
+  if (axes.some((a, i) => a !== first + i)) return undefined;
+  const last = first + axes.length;
+  const outShape = keepDims ? shape.map((d, i) => (i >= first && i < last ? 1 : d)) : shape.filter((_, i) => i < first || i >= last);
+  const plan = { outer: size(shape.slice(0, first)), reduce: size(shape.slice(first, last)), inner: size(shape.slice(last)), outShape };
+  return plan.outer * plan.reduce * plan.inner === 0 ? undefined : plan;
+}
+
+const activationCodes: Record<string, number> = { linear: 0, relu: 1, leakyrelu: 2, relu6: 3, sigmoid: 4, elu: 5 };
+
+/** The native kernels, each falling back to `originals[name]`. */
+export function nativeKernels(addon: NativeAddon, originals: Record<string, KernelFunc>, counts: NativeCallCounts): Record<string, KernelFunc> {
+  const count = (name: string, native: boolean): void => {
+    const entry = (counts[name] ??= { native: 0, fallback: 0 });
+    if (native) entry.native++;
+    else entry.fallback++;
+  };
+  const fallback = (name: string, args: Args): ReturnType<KernelFunc> => {
+    count(name, false);
+    return originals[name]!(args);
+  };
+
+  const matMul = (name: string, args: Args, fused: boolean): ReturnType<KernelFunc> => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
+    const attrs = args.attrs as NamedAttrMap & { transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number };
+    if (!a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(name, args);
+    const plan = matMulPlan(a.shape, b.shape, attrs.transposeA === true, attrs.transposeB === true);
+    if (!plan) return fallback(name, args);
+    let activation = 0;
+    if (fused) {
+      const code = activationCodes[attrs.activation ?? 'linear'];
+      if (code === undefined || preluActivationWeights) return fallback(name, args);
+      if (bias && (bias.dtype !== 'float32' || !(size(bias.shape) === 1 || (size(bias.shape) === plan.n && bias.shape[bias.shape.length - 1] === plan.n)))) {
+        return fallback(name, args);
+      }
+      activation = code;
+    }
+    const backend = args.backend as BackendWasm;
+    const out = backend.makeOutput(plan.outShape, 'float32');
+    const c = backend.typedArrayFromHeap(out) as Float32Array;
+    addon.sgemm(
+      backend.typedArrayFromHeap(a) as Float32Array,
+      backend.typedArrayFromHeap(b) as Float32Array,
+      c,
+      plan.batch, plan.strideA, plan.strideB, plan.m, plan.n, plan.k,
+      attrs.transposeA ? 1 : 0, attrs.transposeB ? 1 : 0,
+    );
+    if (fused && (bias || activation !== 0)) {
+      const biasView = bias ? (backend.typedArrayFromHeap(bias) as Float32Array) : null;
+      addon.biasActivation(c, plan.batch * plan.m, plan.n, biasView, activation, attrs.leakyreluAlpha ?? 0.2);
+    }
+    count(name, true);
+    return out;
+  };
+
+  const elementwise = (name: string, args: Args, run: (backend: BackendWasm, x: TensorInfo, out: TensorInfo) => void): ReturnType<KernelFunc> => {
+    const x = (args.inputs as Record<string, TensorInfo>).x!;
+    if (x.dtype !== 'float32' || size(x.shape) === 0) return fallback(name, args);
+    const backend = args.backend as BackendWasm;
+    const out = backend.makeOutput(x.shape, 'float32');
+    run(backend, x, out);
+    count(name, true);
+    return out;
+  };
+
+  return {
+    BatchMatMul: (args) => matMul('BatchMatMul', args, false),
+    _FusedMatMul: (args) => matMul('_FusedMatMul', args, true),
+    Tanh: (args) =>
+      elementwise('Tanh', args, (backend, x, out) => addon.tanh(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array)),
+    Sum: (args) => {
+      const x = (args.inputs as Record<string, TensorInfo>).x!;
+      const attrs = args.attrs as NamedAttrMap & { axis: number | number[]; keepDims?: boolean };
+      if (x.dtype !== 'float32') return fallback('Sum', args);
+      const plan = reductionPlan(x.shape, attrs.axis, attrs.keepDims === true);
+      if (!plan) return fallback('Sum', args);
+      const backend = args.backend as BackendWasm;
+      const out = backend.makeOutput(plan.outShape, 'float32');
+      addon.sumMiddle(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array, plan.outer, plan.reduce, plan.inner);
+      count('Sum', true);
+      return out;
+    },
+    // The wasm backend copies a tensor for Identity (the optimiser calls it dozens of times a step); sharing the
+    // data with a reference count is what its own Reshape does, and tensors are never written in place.
+    Identity: (args) => {
+      const x = (args.inputs as Record<string, TensorInfo>).x!;
+      (args.backend as BackendWasm).incRef(x.dataId);
+      count('Identity', true);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+    // dy·(1 − tanh(x)²) from tanh's output y when the gradient has it (the cheap product every framework
+    // computes), else from x.
+    [tanhGradKernelName]: (args) => {
+      const { dy, x, y } = args.inputs as Record<string, TensorInfo | undefined>;
+      const from = y ?? x!;
+      if (dy!.dtype !== 'float32' || from.dtype !== 'float32' || !tf.util.arraysEqual(dy!.shape, from.shape)) {
+        throw new Error(`${tanhGradKernelName}: dy and x must be float32 of one shape (got ${dy!.shape} and ${from.shape})`);
+      }
+      const backend = args.backend as BackendWasm;
+      const out = backend.makeOutput(from.shape, 'float32');
+      if (size(from.shape) > 0) {
+        const view = (t: TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
+        addon.tanhGrad(view(dy!), view(from), view(out), y ? 1 : 0);
+      }
+      count(tanhGradKernelName, true);
+      return out;
+    },
+  };
+}
