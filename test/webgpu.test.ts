@@ -110,6 +110,7 @@ interface Rung {
   available: boolean;
   device: string | null;
   reason: string | null;
+  native?: string;
 }
 
 function backends(environment: NodeJS.ProcessEnv): Rung[] {
@@ -119,7 +120,8 @@ function backends(environment: NodeJS.ProcessEnv): Rung[] {
   assert.deepEqual(Object.keys(parsed), ['backends']);
   assert.deepEqual(parsed.backends.map((b) => b.name), ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'], 'ladder order');
   for (const b of parsed.backends) {
-    assert.deepEqual(Object.keys(b).sort(), ['available', 'device', 'name', 'reason']);
+    // `native` (the wasm rung's native kernels, mollifier/backend/native/) only where the wasm rung started.
+    assert.deepEqual(Object.keys(b).sort(), ['available', 'device', 'name', ...(b.name === 'wasm' && b.available ? ['native'] : []), 'reason']);
     if (!b.available) assert.ok(b.reason && b.device === null, `${b.name} unavailable without a reason`);
   }
   return parsed.backends;
@@ -132,7 +134,9 @@ test('backends --json: every rung in ladder order; webgpu usable on the software
   assert.match(webgpu.device!, /llvmpipe.*\[software\]/);
   assert.match(webgpu.reason!, /MOLLIFIER_BACKEND=webgpu/);
   const wasm = rungs.find((b) => b.name === 'wasm')!;
-  assert.deepEqual(wasm, { name: 'wasm', available: true, device: 'cpu', reason: null });
+  const { native, ...rest } = wasm;
+  assert.deepEqual(rest, { name: 'wasm', available: true, device: 'cpu', reason: null });
+  assert.match(native!, process.env.MOLLIFIER_NATIVE === '0' ? /^off \(MOLLIFIER_NATIVE=0\)$/ : process.env.CI === 'true' ? /^on \(OpenBLAS / : /./);
 });
 
 test('backends --json with no Vulkan driver: webgpu not available, and why', { timeout: 300_000 }, () => {

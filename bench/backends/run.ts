@@ -4,7 +4,7 @@
 import { backendAvailability } from '../../mollifier/index.js';
 import type { BackendName } from '../../mollifier/index.js';
 import type { StepConfig } from '../derivatives/config.js';
-import { describe, rowOf, runChild, summary, type BenchRow } from '../derivatives/run.js';
+import { describe, rowOf, runChild, summary, type BenchRow, type KernelVariant } from '../derivatives/run.js';
 import { probeTorch, runTorchStep, type TorchProbe } from '../derivatives/torch.js';
 
 export interface BackendBenchOptions {
@@ -39,6 +39,7 @@ export async function runBackendBench(plan: StepConfig[], options: BackendBenchO
     return { name: b.name, device: b.device, ran, reason: why };
   });
   for (const b of chosen) options.log(`${b.name}: ${b.ran ? `runs on ${b.device}` : `left out (${b.reason})`}`);
+  const nativeOn = available.find((b) => b.name === 'wasm')?.native?.startsWith('on') ?? false;
   const torch = options.torch ? probeTorch() : undefined;
   const torchDevice = torch?.gpu ? 'cuda' : 'cpu';
   options.log(torch ? `PyTorch ${torch.torch} (${torch.blas}) at ${torch.python}, on ${torch.gpu ?? 'the CPU, 1 thread'}` : 'PyTorch not found: tfjs only');
@@ -46,9 +47,14 @@ export async function runBackendBench(plan: StepConfig[], options: BackendBenchO
   for (const [index, config] of plan.entries()) {
     const where = `[${index + 1}/${plan.length}]`;
     for (const backend of chosen.filter((b) => b.ran)) {
-      const row = rowOf('tfjs', backend.name, config, await runChild(config, options.timeoutMs, backend.name, options.maxTensorBytes));
-      rows.push(row);
-      options.log(`${where} ${backend.name} ${describe(config)}: ${summary(row)}`);
+      // wasm runs twice where its native kernels are on: stock ('wasm', the ratios' base) and 'wasm+native'.
+      const variants: Array<[string, KernelVariant | undefined]> =
+        backend.name === 'wasm' && nativeOn ? [['wasm', 'wasm'], ['wasm+native', 'native']] : [[backend.name, undefined]];
+      for (const [label, kernels] of variants) {
+        const row = rowOf('tfjs', label, config, await runChild(config, options.timeoutMs, backend.name, options.maxTensorBytes, kernels));
+        rows.push(row);
+        options.log(`${where} ${label} ${describe(config)}: ${summary(row)}`);
+      }
     }
     if (torch) {
       const result = await runTorchStep(torch, config, options.timeoutMs, torchDevice);

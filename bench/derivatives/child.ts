@@ -16,7 +16,9 @@ try {
   const cap = Number(process.env.MOLLIFIER_BENCH_MAX_TENSOR_BYTES ?? 0);
   if (cap > 0) capTensorBytes(cap);
   const result = await measureStep(config);
-  await send({ ok: true, backend: backend.name, device: backend.device, ...result });
+  // The wasm backend with its native kernels is its own column ('wasm+native'; mollifier/backend/native/).
+  const name = backend.native?.state === 'on' ? `${backend.name}+native` : backend.name;
+  await send({ ok: true, backend: name, device: backend.device, ...result });
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   await send({ ok: false, oom: outOfMemory.test(message), error: message.split('\n')[0]!.slice(0, 300) });

@@ -32,8 +32,22 @@ function cell(row: BenchRow | undefined, field: 'time' | 'memory' | 'rss'): stri
   return mib(field === 'memory' ? row.peakBytes : row.rssPeakBytes);
 }
 
-function find(rows: BenchRow[], engine: string, order: number, depth: number, points: number, method: string): BenchRow | undefined {
-  return rows.find((r) => r.engine === engine && r.order === order && r.depth === depth && r.points === points && r.method === method);
+/** The tfjs column the tables show: the native kernels where a run has them (what jobs use), else the one it ran. */
+export function primaryBackend(rows: BenchRow[]): string | undefined {
+  const tfjs = rows.filter((r) => r.engine === 'tfjs');
+  return (tfjs.find((r) => r.backend.endsWith('+native')) ?? tfjs[0])?.backend;
+}
+
+/** The tfjs backends of a run, stock first. */
+function tfjsBackends(rows: BenchRow[]): string[] {
+  return [...new Set(rows.filter((r) => r.engine === 'tfjs').map((r) => r.backend))].sort((a, b) => a.length - b.length);
+}
+
+function find(rows: BenchRow[], engine: string, order: number, depth: number, points: number, method: string, backend?: string): BenchRow | undefined {
+  const tfjsBackend = backend ?? (engine === 'tfjs' ? primaryBackend(rows) : undefined);
+  return rows.find(
+    (r) => r.engine === engine && r.order === order && r.depth === depth && r.points === points && r.method === method && (tfjsBackend === undefined || r.backend === tfjsBackend),
+  );
 }
 
 const ok = (row: BenchRow | undefined): row is BenchRow => Boolean(row && !row.oom && !row.error && row.msPerStep !== null);
@@ -62,17 +76,36 @@ function orderTable(rows: BenchRow[], order: number, points: number): string[] {
 function torchTable(rows: BenchRow[]): string[] {
   const torchRows = rows.filter((r) => r.engine === 'torch');
   if (torchRows.length === 0) return ['PyTorch was not found on this machine: no tfjs/PyTorch ratio was measured.'];
+  const backends = tfjsBackends(rows);
   const lines = [
-    '| order | depth | grid | method | tfjs ms | PyTorch ms | tfjs / PyTorch time | tfjs MiB (tensors) | PyTorch MiB (RSS growth) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    `| order | depth | grid | method | ${backends.map((b) => `tfjs ${b} ms`).join(' | ')} | PyTorch ms | ${backends.map((b) => `${b} / PyTorch time`).join(' | ')} | ${backends.map((b) => `${b} MiB (tensors)`).join(' | ')} | PyTorch MiB (RSS growth) |`,
+    `|---|---|---|---|${backends.map(() => '---|').join('')}---|${backends.map(() => '---|').join('')}${backends.map(() => '---|').join('')}---|`,
   ];
   for (const t of torchRows) {
-    const j = find(rows, 'tfjs', t.order, t.depth, t.points, t.method);
+    const js = backends.map((b) => find(rows, 'tfjs', t.order, t.depth, t.points, t.method, b));
     lines.push(
-      `| ${t.order} | ${t.depth} | ${t.grid} | ${t.method} | ${cell(j, 'time')} | ${cell(t, 'time')} | ${ok(j) && ok(t) ? ratio(j.msPerStep, t.msPerStep) : '–'} | ${cell(j, 'memory')} | ${cell(t, 'memory')} |`,
+      `| ${t.order} | ${t.depth} | ${t.grid} | ${t.method} | ${js.map((j) => cell(j, 'time')).join(' | ')} | ${cell(t, 'time')} | ${js.map((j) => (ok(j) && ok(t) ? ratio(j.msPerStep, t.msPerStep) : '–')).join(' | ')} | ${js.map((j) => cell(j, 'memory')).join(' | ')} | ${cell(t, 'memory')} |`,
     );
   }
   return lines;
+}
+
+/** Native kernels against stock wasm, same steps, same run: time and tensor memory. */
+function nativeTable(rows: BenchRow[]): string[] {
+  const backends = tfjsBackends(rows);
+  if (backends.length < 2) return [];
+  const [stock, native] = [backends[0]!, backends[backends.length - 1]!];
+  const lines = [
+    `### ${native} vs ${stock}, same steps, same run`,
+    '',
+    `| order | depth | grid | method | ${stock} ms | ${native} ms | speed-up | ${stock} MiB | ${native} MiB |`,
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows.filter((row) => row.engine === 'tfjs' && row.backend === stock)) {
+    const n = find(rows, 'tfjs', r.order, r.depth, r.points, r.method, native);
+    lines.push(`| ${r.order} | ${r.depth} | ${r.grid} | ${r.method} | ${cell(r, 'time')} | ${cell(n, 'time')} | ${ok(r) && ok(n) ? ratio(r.msPerStep, n.msPerStep) : '–'} | ${cell(r, 'memory')} | ${cell(n, 'memory')} |`);
+  }
+  return [...lines, ''];
 }
 
 function headline(rows: BenchRow[]): string[] {
@@ -98,8 +131,14 @@ function headline(rows: BenchRow[]): string[] {
         (oomAbove.length ? `Autodiff ran out of memory from ${oomAbove.sort((x, y) => x.points - y.points)[0]!.grid} up.` : ''),
     );
   }
-  const t = find(rows, 'torch', 2, 5, 4096, 'mollifier');
-  if (ok(m) && ok(t)) out.push(`- **tfjs-${m.backend} / PyTorch (1 thread)** on the mollified Laplacian step: ${ratio(m.msPerStep, t.msPerStep)} the time.`);
+  for (const backend of tfjsBackends(rows)) {
+    const parts = (['data', 'mollifier', 'autodiff'] as const).flatMap((method) => {
+      const j = find(rows, 'tfjs', 2, 5, 4096, method, backend);
+      const t = find(rows, 'torch', 2, 5, 4096, method);
+      return ok(j) && ok(t) ? [`${method === 'data' ? 'data-only' : method === 'mollifier' ? 'mollified Laplacian' : 'autodiff Laplacian'} ${ratio(j.msPerStep, t.msPerStep)}`] : [];
+    });
+    if (parts.length) out.push(`- **tfjs ${backend} / PyTorch (1 thread)**, 64×64, 5×128 MLP, time per step: ${parts.join(', ')}.`);
+  }
   return out;
 }
 
@@ -111,7 +150,7 @@ export function benchmarkMarkdown(run: BenchRun, command: string, date: Date): s
     `Measured ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\`.`,
     '',
     `- Machine: ${machineDescription()}`,
-    `- Node ${process.version}; TensorFlow.js ${packageVersion('@tensorflow/tfjs-core')}, backend **${run.tfjsBackend}** (single-threaded; the transpose-free matmul and higher-order-gradient fixes installed)`,
+    `- Node ${process.version}; TensorFlow.js ${packageVersion('@tensorflow/tfjs-core')}, backend${tfjsBackends(rows).length > 1 ? 's' : ''} **${tfjsBackends(rows).join('**, **')}** (single-threaded; the higher-order-gradient fix installed; stock wasm with the transpose-free matmul; "+native": the native kernels of mollifier/backend/native/${run.native ? `, ${run.native}` : ''}). The per-order tables show ${primaryBackend(rows) ?? 'tfjs'}.`,
     `- PyTorch: ${run.torch ? `${run.torch.torch} with ${run.torch.blas}, 1 thread (\`${run.torch.python}\`)` : 'not present'}`,
     '- Step: one Adam step of a tanh MLP (width 128) on every grid node; data = MSE to a smooth field; autodiff and mollifier add the',
     '  PDE residual with derivatives by nested `tf.grad` or by the mollifier layer (bump kernel, radius 4, valid boundary).',
@@ -137,6 +176,7 @@ export function benchmarkMarkdown(run: BenchRun, command: string, date: Date): s
     }
     lines.push('');
   }
+  lines.push(...nativeTable(rows));
   lines.push('### TensorFlow.js vs PyTorch, same steps, same run', '', ...torchTable(rows), '');
   return lines.join('\n');
 }

@@ -39,8 +39,11 @@ interface ChildMessage {
 const childEntry = fileURLToPath(new URL('./child.js', import.meta.url));
 const outOfMemory = /out of memory|Aborted\(|memory access out of bounds|allocation failed|heap limit/i;
 
+/** The wasm kernels a run compares: stock ('wasm') and native ('native', mollifier/backend/native/). */
+export type KernelVariant = 'wasm' | 'native';
+
 /** One configuration in a fresh process, on `backend` (as MOLLIFIER_BACKEND) or the ladder's choice. */
-export function runChild(config: StepConfig, timeoutMs: number, backend?: string, maxTensorBytes?: number): Promise<ChildMessage> {
+export function runChild(config: StepConfig, timeoutMs: number, backend?: string, maxTensorBytes?: number, kernels?: KernelVariant): Promise<ChildMessage> {
   return new Promise((resolve) => {
     const child = fork(childEntry, [JSON.stringify(config)], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -50,6 +53,7 @@ export function runChild(config: StepConfig, timeoutMs: number, backend?: string
         MOLLIFIER_LOG_LEVEL: 'warn',
         ...(backend ? { MOLLIFIER_BACKEND: backend } : {}),
         ...(maxTensorBytes ? { MOLLIFIER_BENCH_MAX_TENSOR_BYTES: String(maxTensorBytes) } : {}),
+        ...(kernels ? { MOLLIFIER_NATIVE: kernels === 'native' ? '1' : '0' } : {}),
       },
     });
     let message: ChildMessage | undefined;
@@ -104,6 +108,8 @@ export function summary(row: BenchRow): string {
 
 export interface RunOptions {
   torch: boolean;
+  /** Which wasm kernels to run each configuration on (default: the process's choice only). */
+  kernels?: KernelVariant[];
   log: (line: string) => void;
 }
 
@@ -111,6 +117,8 @@ export interface BenchRun {
   rows: BenchRow[];
   torch: TorchProbe | undefined;
   tfjsBackend: string;
+  /** The native kernels' BLAS and vector ISA where they ran (mollifier/backend/native/). */
+  native?: string;
 }
 
 export async function runBenchPlan(plan: BenchPlan, options: RunOptions): Promise<BenchRun> {
@@ -120,11 +128,14 @@ export async function runBenchPlan(plan: BenchPlan, options: RunOptions): Promis
   let tfjsBackend = 'unknown';
   const total = plan.configs.length;
   for (const [index, config] of plan.configs.entries()) {
-    const result = await runChild(config, plan.timeoutMs);
-    if (result.backend) tfjsBackend = result.backend;
-    const row = rowOf('tfjs', result.backend ?? tfjsBackend, config, result);
-    rows.push(row);
-    options.log(`[${index + 1}/${total}] tfjs ${describe(config)}: ${summary(row)}`);
+    for (const kernels of options.kernels ?? [undefined]) {
+      const result = await runChild(config, plan.timeoutMs, undefined, undefined, kernels);
+      const backend = result.backend ?? (kernels === 'native' ? 'wasm+native' : kernels ?? tfjsBackend);
+      if (result.backend && tfjsBackend === 'unknown') tfjsBackend = result.backend;
+      const row = rowOf('tfjs', backend, config, result);
+      rows.push(row);
+      options.log(`[${index + 1}/${total}] tfjs ${backend} ${describe(config)}: ${summary(row)}`);
+    }
     if (torch) {
       const result = await runTorchStep(torch, config, plan.timeoutMs);
       const torchRow = rowOf('torch', `torch ${torch.torch} ${torch.blas}`, config, result);

@@ -11,9 +11,21 @@ import { parseInteger, parseIntegerList, parseNumber } from '../parse.js';
 import { backendBenchPlan } from '../../bench/backends/plan.js';
 import { runBackendBench } from '../../bench/backends/run.js';
 import { backendBenchMarkdown } from '../../bench/backends/report.js';
-import { parseBackendName, type BackendName } from '../../mollifier/index.js';
+import { loadNativeAddon, parseBackendName, type BackendName } from '../../mollifier/index.js';
+import type { KernelVariant } from '../../bench/derivatives/run.js';
+
+/** --kernels: which wasm kernels to compare; by default stock and native where the native ones are on. */
+function kernelVariants(given: string | undefined, nativeOn: boolean, onWasm: boolean): KernelVariant[] | undefined {
+  if (given === undefined) return onWasm && nativeOn ? ['wasm', 'native'] : undefined;
+  const variants = given.split(',').map((v) => v.trim());
+  for (const v of variants) if (v !== 'wasm' && v !== 'native') throw new UsageError(`--kernels: '${v}' is not wasm or native`);
+  if (!onWasm) throw new UsageError('--kernels compares wasm kernels, but the backend here is not wasm');
+  if (variants.includes('native') && !nativeOn) throw new UsageError('--kernels native: the native kernels are not on here (see `mollifier backends`)');
+  return [...new Set(variants)] as KernelVariant[];
+}
 
 interface DerivativeBenchOptions {
+  kernels?: string;
   quick?: boolean;
   json?: boolean;
   torch: boolean;
@@ -44,15 +56,19 @@ export function registerBenchCommand(program: Command): void {
     .option('--no-torch', 'skip the PyTorch side even when torch is installed')
     .option('--depths <list>', 'network depths, comma-separated (full run default 3,5,7,9,11,13,15)', parseIntegerList('--depths'))
     .option('--out <file>', 'report to update (full run default docs/benchmarks.md)')
+    .option('--kernels <list>', 'wasm kernels to compare, side by side: wasm (stock), native (default: both where the native ones are on)')
     .action(async (options: DerivativeBenchOptions) => {
       // Choose the backend here first, so a bad MOLLIFIER_BACKEND fails once, not in every worker process.
-      await initBackend();
+      const choice = await initBackend();
+      const kernels = kernelVariants(options.kernels, choice.native?.state === 'on', choice.name === 'wasm');
       const plan = benchPlan({ quick: Boolean(options.quick), ...(options.depths ? { depths: options.depths } : {}) });
-      const run = await runBenchPlan(plan, { torch: options.torch, log: (line) => process.stderr.write(`${line}\n`) });
+      const run = await runBenchPlan(plan, { torch: options.torch, ...(kernels ? { kernels } : {}), log: (line) => process.stderr.write(`${line}\n`) });
+      const addon = loadNativeAddon().addon;
+      if (addon && kernels?.includes('native')) run.native = `${addon.info().blas.split(' ').slice(0, 2).join(' ')}, ${addon.info().vectorIsa} loops, 1 BLAS thread`;
       if (options.json) process.stdout.write(`${JSON.stringify(run.rows)}\n`);
       const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
       if (out) {
-        const command = ['mollifier bench derivatives', options.quick ? '--quick' : '', options.depths ? `--depths ${options.depths.join(',')}` : '', options.torch ? '' : '--no-torch'].filter(Boolean).join(' ');
+        const command = ['mollifier bench derivatives', options.quick ? '--quick' : '', options.depths ? `--depths ${options.depths.join(',')}` : '', options.kernels ? `--kernels ${options.kernels}` : '', options.torch ? '' : '--no-torch'].filter(Boolean).join(' ');
         updateReport(out, benchmarkMarkdown(run, command, new Date()), 'derivatives');
       }
     });

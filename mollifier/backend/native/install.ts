@@ -33,7 +33,7 @@ export function installNativeKernels(wanted: boolean = nativeWanted()): NativeSt
   if (!load.addon) return (status = { state: load.reason.startsWith('not built') ? 'not built' : 'failed', reason: load.reason, kernels: [] });
   const originals: Record<string, KernelFunc> = {};
   const configs: Record<string, KernelConfig> = {};
-  for (const name of ['BatchMatMul', '_FusedMatMul', 'Tanh', 'Sum', 'Identity']) {
+  for (const name of ['BatchMatMul', '_FusedMatMul', 'Tanh', 'Sum', 'Identity', 'Cast']) {
     const config = tf.getKernel(name, 'wasm');
     if (!config) return (status = { state: 'failed', reason: `failed: the wasm backend has no ${name} kernel`, kernels: [] });
     if (installed.has(config.kernelFunc)) continue;

@@ -150,6 +150,14 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
     },
     // dy·(1 − tanh(x)²) from tanh's output y when the gradient has it (the cheap product every framework
     // computes), else from x.
+    // A cast to the dtype a tensor already has copies it on wasm; nested gradients ask for dozens a step.
+    Cast: (args) => {
+      const x = (args.inputs as Record<string, TensorInfo>).x!;
+      if ((args.attrs as { dtype?: string }).dtype !== x.dtype) return fallback('Cast', args);
+      (args.backend as BackendWasm).incRef(x.dataId);
+      count('Cast', true);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
     [tanhGradKernelName]: (args) => {
       const { dy, x, y } = args.inputs as Record<string, TensorInfo | undefined>;
       const from = y ?? x!;
