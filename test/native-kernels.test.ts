@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf, type Tensor } from '../mollifier/index.js';
-import { loadNativeAddon, matMulPlan, nativeCallCounts, nativeWanted, reductionPlan } from '../mollifier/backend/index.js';
+import { binaryPlan, loadNativeAddon, matMulPlan, nativeCallCounts, nativeWanted, reductionPlan } from '../mollifier/backend/index.js';
 import { runWorker } from './support/run-worker.js';
 
 const choice = await initBackend({ log: false });
@@ -54,6 +54,39 @@ test('reductionPlan views contiguous axes as [outer, reduce, inner] and refuses 
   assert.deepEqual(reductionPlan([4, 5], 0, false), { outer: 1, reduce: 4, inner: 5, outShape: [5] });
   assert.equal(reductionPlan([4, 5, 6], [0, 2], false), undefined);
   assert.equal(reductionPlan([4, 0, 6], [1], false), undefined);
+});
+
+test('binaryPlan takes same shapes, rows and scalars on either side, and leaves column broadcasts', () => {
+  assert.deepEqual(binaryPlan([4, 3], [4, 3]), { outShape: [4, 3], swap: false });
+  assert.deepEqual(binaryPlan([4, 3], [3]), { outShape: [4, 3], swap: false });
+  assert.deepEqual(binaryPlan([1, 3], [2, 4, 3]), { outShape: [2, 4, 3], swap: true });
+  assert.deepEqual(binaryPlan([], [5]), { outShape: [5], swap: true });
+  assert.equal(binaryPlan([4, 1], [4, 3]), undefined, 'a column repeats across rows, not along them');
+  assert.equal(binaryPlan([4, 2], [4, 3]), undefined);
+});
+
+test('add, sub, mul and squared difference with every broadcast equal float64 references', { skip: skipOffWasm }, () => {
+  const before = ['Add', 'Sub', 'Multiply', 'SquaredDifference'].reduce((n, k) => n + callsOf(k), 0);
+  const ops: Array<[string, (a: Tensor, b: Tensor) => Tensor, (x: number, y: number) => number]> = [
+    ['add', tf.add, (x, y) => x + y],
+    ['sub', tf.sub, (x, y) => x - y],
+    ['mul', tf.mul, (x, y) => x * y],
+    ['squaredDifference', tf.squaredDifference, (x, y) => (x - y) ** 2],
+  ];
+  const shapes: Array<[number[], number[]]> = [[[3, 5], [3, 5]], [[3, 5], [5]], [[5], [3, 5]], [[3, 5], []], [[], [3, 5]], [[3, 1], [3, 5]], [[2, 3, 5], [1, 5]]];
+  for (const [name, op, f] of ops) {
+    for (const [sa, sb] of shapes) {
+      tf.tidy(() => {
+        const a = tf.randomUniform(sa, -2, 2, 'float32', 1);
+        const b = tf.randomUniform(sb, -2, 2, 'float32', 2);
+        const got = op(a, b);
+        const [ba, bb] = [tf.broadcastTo(a, got.shape), tf.broadcastTo(b, got.shape)].map((t) => t.dataSync());
+        const values = got.dataSync();
+        for (let i = 0; i < values.length; i++) assert.ok(Math.abs(values[i]! - f(ba![i]!, bb![i]!)) <= 1e-6 * Math.max(1, Math.abs(f(ba![i]!, bb![i]!))), `${name} ${sa}/${sb} at ${i}`);
+      });
+    }
+  }
+  if (native) assert.ok(['Add', 'Sub', 'Multiply', 'SquaredDifference'].reduce((n, k) => n + callsOf(k), 0) > before, 'the native element-wise kernels ran');
 });
 
 function reference(a: number[][][], b: number[][][], transposeA: boolean, transposeB: boolean): number[][][] {

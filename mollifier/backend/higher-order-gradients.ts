@@ -4,23 +4,14 @@
 // differentiable ops inside the gradient, which makes every order of tf.grad correct.
 import { tf } from './tf.js';
 import type { NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import { tanhGrad, tanhGradGradient } from './native/tanh-grad.js';
+import { tanhGradient, tanhGradGradient } from './native/tanh-grad.js';
 
 function axisList(axis: number | number[]): number[] {
   return Array.isArray(axis) ? axis : [axis];
 }
 
 const replacements: tf.GradConfig[] = [
-  {
-    kernelName: tf.Tanh,
-    inputsToSave: ['x'],
-    // The output too, as a faster route to the value only: the derivative still goes through x (tanh-grad.ts).
-    outputsToSave: [true],
-    gradFunc: (dy, saved) => {
-      const [x, y] = saved as Tensor[];
-      return { x: () => tanhGrad(dy as Tensor, x!, y) };
-    },
-  },
+  tanhGradient(false),
   tanhGradGradient,
   {
     kernelName: tf.Sigmoid,

@@ -18,5 +18,5 @@ export { installWasmTransposeFreeMatMul, wasmMatMulIsTransposeFree, transposeFre
 export { peakTensorBytes } from './peak-memory.js';
 export { installNativeKernels, nativeCallCounts, describeNative, isNativeKernel, type NativeStatus } from './native/install.js';
 export { loadNativeAddon, nativeWanted, type NativeAddon } from './native/addon.js';
-export { matMulPlan, reductionPlan, type NativeCallCounts } from './native/kernels.js';
+export { matMulPlan, reductionPlan, binaryPlan, type NativeCallCounts } from './native/kernels.js';
 export { tanhGrad } from './native/tanh-grad.js';

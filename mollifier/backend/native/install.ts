@@ -4,7 +4,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { loadNativeAddon, nativeWanted } from './addon.js';
 import { nativeKernels, tanhGradKernelName, type NativeCallCounts } from './kernels.js';
-import { setNativeTanhGrad } from './tanh-grad.js';
+import { setNativeTanhGrad, tanhGradient } from './tanh-grad.js';
 
 /** Which native kernels serve the wasm backend, or why none do. */
 export type NativeStatus =
@@ -27,13 +27,16 @@ export function describeNative(native: NativeStatus): string {
  * the wasm kernels.
  */
 export function installNativeKernels(wanted: boolean = nativeWanted()): NativeStatus {
-  if (status?.state === 'on') return status;
+  if (status?.state === 'on') {
+    tf.registerGradient(tanhGradient(true)); // installHigherOrderGradients, run again before this, put back the x-only one
+    return status;
+  }
   if (!wanted) return (status = { state: 'off', reason: 'MOLLIFIER_NATIVE=0', kernels: [] });
   const load = loadNativeAddon();
   if (!load.addon) return (status = { state: load.reason.startsWith('not built') ? 'not built' : 'failed', reason: load.reason, kernels: [] });
   const originals: Record<string, KernelFunc> = {};
   const configs: Record<string, KernelConfig> = {};
-  for (const name of ['BatchMatMul', '_FusedMatMul', 'Tanh', 'Sum', 'Identity', 'Cast']) {
+  for (const name of ['BatchMatMul', '_FusedMatMul', 'Tanh', 'Sum', 'Identity', 'Cast', 'Add', 'Sub', 'Multiply', 'SquaredDifference']) {
     const config = tf.getKernel(name, 'wasm');
     if (!config) return (status = { state: 'failed', reason: `failed: the wasm backend has no ${name} kernel`, kernels: [] });
     if (installed.has(config.kernelFunc)) continue;
@@ -53,6 +56,8 @@ export function installNativeKernels(wanted: boolean = nativeWanted()): NativeSt
     installed.add(kernelFunc);
   }
   setNativeTanhGrad(true);
+  // The gradient registry is global: from here on Tanh also saves its output, which the native derivative reads.
+  tf.registerGradient(tanhGradient(true));
   return (status = { state: 'on', blas: load.addon.info().blas, kernels: Object.keys(replacements) });
 }
 

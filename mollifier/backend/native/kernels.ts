@@ -66,6 +66,31 @@ export function reductionPlan(
   return plan.outer * plan.reduce * plan.inner === 0 ? undefined : plan;
 }
 
+/**
+ * The native element-wise path: the operand of the output's size and the other, which must repeat along it (its
+ * shape, leading 1s dropped, is the output's trailing dims: same shape, a row, a scalar). Undefined otherwise.
+ */
+export function binaryPlan(aShape: readonly number[], bShape: readonly number[]): { outShape: number[]; swap: boolean } | undefined {
+  const rank = Math.max(aShape.length, bShape.length);
+  const padded = (shape: readonly number[]) => [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  const [pa, pb] = [padded(aShape), padded(bShape)];
+  const outShape: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    if (pa[i] !== pb[i] && pa[i] !== 1 && pb[i] !== 1) return undefined; // the wasm kernel words the error
+    outShape.push(pa[i] === 1 ? pb[i]! : pa[i]!);
+  }
+  if (size(outShape) === 0) return undefined;
+  const repeats = (small: number[]): boolean => {
+    const first = small.findIndex((d) => d !== 1);
+    return first < 0 || small.slice(first).every((d, i) => d === outShape[first + i]);
+  };
+  if (size(aShape) === size(outShape) && repeats(pb)) return { outShape, swap: false };
+  if (size(bShape) === size(outShape) && repeats(pa)) return { outShape, swap: true };
+  return undefined;
+}
+
+const binaryOps: Record<string, number> = { Add: 0, Sub: 1, Multiply: 2, SquaredDifference: 3 };
+
 const activationCodes: Record<string, number> = { linear: 0, relu: 1, leakyrelu: 2, relu6: 3, sigmoid: 4, elu: 5 };
 
 /** The native kernels, each falling back to `originals[name]`. */
@@ -123,7 +148,22 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
     return out;
   };
 
+  const binary = (name: string, args: Args): ReturnType<KernelFunc> => {
+    const { a, b } = args.inputs as Record<string, TensorInfo>;
+    if (a!.dtype !== 'float32' || b!.dtype !== 'float32') return fallback(name, args);
+    const plan = binaryPlan(a!.shape, b!.shape);
+    if (!plan) return fallback(name, args);
+    const backend = args.backend as BackendWasm;
+    const out = backend.makeOutput(plan.outShape, 'float32');
+    const [big, small] = plan.swap ? [b!, a!] : [a!, b!];
+    const view = (t: TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
+    addon.binary(view(big), view(small), view(out), binaryOps[name]!, plan.swap ? 1 : 0);
+    count(name, true);
+    return out;
+  };
+
   return {
+    ...Object.fromEntries(Object.keys(binaryOps).map((name) => [name, (args: Args) => binary(name, args)])),
     BatchMatMul: (args) => matMul('BatchMatMul', args, false),
     _FusedMatMul: (args) => matMul('_FusedMatMul', args, true),
     Tanh: (args) =>

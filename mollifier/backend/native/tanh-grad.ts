@@ -40,3 +40,20 @@ export const tanhGradGradient: tf.GradConfig = {
     };
   },
 };
+
+/**
+ * The gradient of Tanh itself. It saves x (nested tf.grad needs it: mollifier/backend/higher-order-gradients.ts);
+ * with `withOutput`, which the native installer asks for, it also saves y = tanh(x), the native kernel's cheap
+ * route to the value. Off the native path y would only be one more tensor kept alive per tanh, so it is not saved.
+ */
+export function tanhGradient(withOutput: boolean): tf.GradConfig {
+  return {
+    kernelName: tf.Tanh,
+    inputsToSave: ['x'],
+    ...(withOutput ? { outputsToSave: [true] } : {}),
+    gradFunc: (dy, saved) => {
+      const [x, y] = saved as Tensor[];
+      return { x: () => tanhGrad(dy as Tensor, x!, y) };
+    },
+  };
+}
