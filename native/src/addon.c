@@ -84,12 +84,16 @@ static int arity(napi_env env, size_t got, size_t want, const char *name) {
   return 0;
 }
 
+/* The arguments of an entry: exactly `count` of them, else a TypeError naming the entry. */
+#define TAKE_ARGS(count, name)                                         \
+  size_t argc = (count);                                               \
+  napi_value argv[(count)];                                            \
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));         \
+  if (!arity(env, argc, (count), (name))) return NULL
+
 /* sgemm(a, b, c, batch, strideA, strideB, m, n, k, transA, transB) */
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value argv[11];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (!arity(env, argc, 11, "sgemm")) return NULL;
+  TAKE_ARGS(11, "sgemm");
   floats a, b, c;
   size_t batch, stride_a, stride_b, m, n, k, trans_a, trans_b;
   if (!get_floats(env, argv[0], "a", &a) || !get_floats(env, argv[1], "b", &b) || !get_floats(env, argv[2], "c", &c) ||
@@ -114,10 +118,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
 
 /* biasActivation(c, rows, cols, bias | null, activation, alpha) */
 static napi_value bias_activation(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (!arity(env, argc, 6, "biasActivation")) return NULL;
+  TAKE_ARGS(6, "biasActivation");
   floats c, bias = {NULL, 0};
   size_t rows, cols, activation;
   double alpha;
@@ -139,11 +140,9 @@ static napi_value bias_activation(napi_env env, napi_callback_info info) {
 
 /* tanh(x, y): y may be x. */
 static napi_value tanh_entry(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  TAKE_ARGS(2, "tanh");
   floats x, y;
-  if (!arity(env, argc, 2, "tanh") || !get_floats(env, argv[0], "x", &x) || !get_floats(env, argv[1], "y", &y)) return NULL;
+  if (!get_floats(env, argv[0], "x", &x) || !get_floats(env, argv[1], "y", &y)) return NULL;
   if (!need(env, &y, x.length, "y")) return NULL;
   mn_tanh(x.data, y.data, x.length);
   return NULL;
@@ -151,12 +150,10 @@ static napi_value tanh_entry(napi_env env, napi_callback_info info) {
 
 /* tanhGrad(dy, x, out, fromOutput): x is tanh's input, or its output y when fromOutput is 1. */
 static napi_value tanh_grad(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  TAKE_ARGS(4, "tanhGrad");
   floats dy, x, out;
   size_t from_output;
-  if (!arity(env, argc, 4, "tanhGrad") || !get_floats(env, argv[0], "dy", &dy) || !get_floats(env, argv[1], "x", &x) ||
+  if (!get_floats(env, argv[0], "dy", &dy) || !get_floats(env, argv[1], "x", &x) ||
       !get_floats(env, argv[2], "out", &out) || !get_size(env, argv[3], "fromOutput", &from_output))
     return NULL;
   if (!need(env, &x, dy.length, "x") || !need(env, &out, dy.length, "out")) return NULL;
@@ -169,12 +166,10 @@ static napi_value tanh_grad(napi_env env, napi_callback_info info) {
 
 /* sumMiddle(x, out, outer, reduce, inner) */
 static napi_value sum_middle(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  TAKE_ARGS(5, "sumMiddle");
   floats x, out;
   size_t outer, reduce, inner;
-  if (!arity(env, argc, 5, "sumMiddle") || !get_floats(env, argv[0], "x", &x) || !get_floats(env, argv[1], "out", &out) ||
+  if (!get_floats(env, argv[0], "x", &x) || !get_floats(env, argv[1], "out", &out) ||
       !get_size(env, argv[2], "outer", &outer) || !get_size(env, argv[3], "reduce", &reduce) ||
       !get_size(env, argv[4], "inner", &inner))
     return NULL;
@@ -185,12 +180,10 @@ static napi_value sum_middle(napi_env env, napi_callback_info info) {
 
 /* binary(a, b, out, op, swap): b.length divides a.length. */
 static napi_value binary(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  TAKE_ARGS(5, "binary");
   floats a, b, out;
   size_t op, swap;
-  if (!arity(env, argc, 5, "binary") || !get_floats(env, argv[0], "a", &a) || !get_floats(env, argv[1], "b", &b) ||
+  if (!get_floats(env, argv[0], "a", &a) || !get_floats(env, argv[1], "b", &b) ||
       !get_floats(env, argv[2], "out", &out) || !get_size(env, argv[3], "op", &op) ||
       !get_size(env, argv[4], "swap", &swap))
     return NULL;
