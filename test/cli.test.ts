@@ -66,19 +66,32 @@ test('bad kernel input exits 2 with one line naming the bad value and no stack t
   }
 });
 
-test('bench derivatives --quick --json measures all three methods for orders 1, 2 and 4', () => {
+test('bench derivatives --quick --json measures all three methods for orders 1, 2 and 4, on stock and native wasm kernels where both run', () => {
   const { code, stdout, stderr } = run('bench', 'derivatives', '--quick', '--json', '--no-torch');
   assert.equal(code, 0, stderr);
   const rows = JSON.parse(stdout) as Array<Record<string, unknown>>;
-  assert.equal(rows.length, 9);
-  for (const row of rows) {
-    for (const field of ['order', 'depth', 'points', 'method', 'msPerStep', 'peakBytes', 'oom']) assert.ok(field in row, `${field} in row`);
-    assert.equal(row.oom, false);
-    assert.ok((row.msPerStep as number) > 0);
+  const backends = [...new Set(rows.map((r) => r.backend as string))].sort();
+  // CI builds the native kernels (.ci/run), so there both variants run unless MOLLIFIER_NATIVE=0 keeps them off.
+  if (process.env.MOLLIFIER_NATIVE === '0') assert.deepEqual(backends, ['wasm']);
+  else if (process.env.CI === 'true') assert.deepEqual(backends, ['wasm', 'wasm+native']);
+  for (const backend of backends) {
+    const own = rows.filter((r) => r.backend === backend);
+    assert.equal(own.length, 9, backend);
+    for (const row of own) {
+      for (const field of ['order', 'depth', 'points', 'method', 'msPerStep', 'peakBytes', 'oom']) assert.ok(field in row, `${field} in row`);
+      assert.equal(row.oom, false);
+      assert.ok((row.msPerStep as number) > 0);
+    }
+    const peak = (order: number, method: string) => own.find((r) => r.order === order && r.method === method)!.peakBytes as number;
+    // Nested autodiff keeps every intermediate of every derivative level: it must need more memory.
+    for (const order of [1, 2, 4]) assert.ok(peak(order, 'autodiff') > peak(order, 'mollifier'), `${backend} order ${order}`);
   }
-  const peak = (order: number, method: string) => rows.find((r) => r.order === order && r.method === method)!.peakBytes as number;
-  // Nested autodiff keeps every intermediate of every derivative level: it must need more memory.
-  for (const order of [1, 2, 4]) assert.ok(peak(order, 'autodiff') > peak(order, 'mollifier'), `order ${order}`);
+});
+
+test('bench derivatives --kernels: a bad list is one line and exit 2', () => {
+  const { code, stderr } = run('bench', 'derivatives', '--quick', '--no-torch', '--kernels', 'wasm,gpu');
+  assert.equal(code, 2);
+  assert.match(stderr.trim(), /^mollifier: --kernels: 'gpu' is not wasm or native$/);
 });
 
 test('an unknown or unavailable MOLLIFIER_BACKEND is one line and exit 2, not a stack trace', () => {
