@@ -64,7 +64,10 @@ export function registerBenchCommand(program: Command): void {
       const plan = benchPlan({ quick: Boolean(options.quick), ...(options.depths ? { depths: options.depths } : {}) });
       const run = await runBenchPlan(plan, { torch: options.torch, ...(kernels ? { kernels } : {}), log: (line) => process.stderr.write(`${line}\n`) });
       const addon = loadNativeAddon().addon;
-      if (addon && kernels?.includes('native')) run.native = `${addon.info().blas.split(' ').slice(0, 2).join(' ')}, ${addon.info().vectorIsa} loops, 1 BLAS thread`;
+      if (addon && kernels?.includes('native')) {
+        const { blas, vectorIsa } = addon.info();
+        run.native = `${blas.split(' ').slice(0, 2).join(' ')}, ${vectorIsa} loops, 1 BLAS thread`;
+      }
       if (options.json) process.stdout.write(`${JSON.stringify(run.rows)}\n`);
       const out = options.out ?? (options.quick ? undefined : 'docs/benchmarks.md');
       if (out) {

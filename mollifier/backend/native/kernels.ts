@@ -138,6 +138,15 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
     return out;
   };
 
+  // A tensor that shares its input's data with a reference count: what the wasm backend's own Reshape does, and
+  // safe because tensors are never written in place.
+  const share = (name: string, args: Args): ReturnType<KernelFunc> => {
+    const x = (args.inputs as Record<string, TensorInfo>).x!;
+    (args.backend as BackendWasm).incRef(x.dataId);
+    count(name, true);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+
   const elementwise = (name: string, args: Args, run: (backend: BackendWasm, x: TensorInfo, out: TensorInfo) => void): ReturnType<KernelFunc> => {
     const x = (args.inputs as Record<string, TensorInfo>).x!;
     if (x.dtype !== 'float32' || size(x.shape) === 0) return fallback(name, args);
@@ -180,24 +189,12 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
       count('Sum', true);
       return out;
     },
-    // The wasm backend copies a tensor for Identity (the optimiser calls it dozens of times a step); sharing the
-    // data with a reference count is what its own Reshape does, and tensors are never written in place.
-    Identity: (args) => {
-      const x = (args.inputs as Record<string, TensorInfo>).x!;
-      (args.backend as BackendWasm).incRef(x.dataId);
-      count('Identity', true);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+    // The wasm backend copies a tensor for Identity (the optimiser calls it dozens of times a step) and for a Cast
+    // to the dtype it already has (nested gradients ask for dozens): share the data instead.
+    Identity: (args) => share('Identity', args),
+    Cast: (args) => ((args.attrs as { dtype?: string }).dtype === (args.inputs as Record<string, TensorInfo>).x!.dtype ? share('Cast', args) : fallback('Cast', args)),
     // dy·(1 − tanh(x)²) from tanh's output y when the gradient has it (the cheap product every framework
     // computes), else from x.
-    // A cast to the dtype a tensor already has copies it on wasm; nested gradients ask for dozens a step.
-    Cast: (args) => {
-      const x = (args.inputs as Record<string, TensorInfo>).x!;
-      if ((args.attrs as { dtype?: string }).dtype !== x.dtype) return fallback('Cast', args);
-      (args.backend as BackendWasm).incRef(x.dataId);
-      count('Cast', true);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
     [tanhGradKernelName]: (args) => {
       const { dy, x, y } = args.inputs as Record<string, TensorInfo | undefined>;
       const from = y ?? x!;
