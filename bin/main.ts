@@ -75,14 +75,16 @@ export async function main(argv: string[]): Promise<void> {
 function internalError(error: unknown): never {
   if (process.env.MOLLIFIER_DEBUG === '1') throw error;
   const message = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
-  // The wasm backend's heap (4 GiB at most) ran out: say what to change. A kernel that allocates its output first
-  // (mollifier/backend/native/) meets a full heap in the backend's malloc, which aborts: "Aborted()".
+  // The wasm backend's heap (4 GiB at most) ran out: say what to change. A full heap aborts the backend's own
+  // kernels ("Aborted()"); a native one refuses the allocation (mollifier/backend/native/kernels.ts: "out of memory").
   const change = 'lower --collocation-batch, --grid or --epochs, or train on another backend';
-  const hint = /memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message)
-    ? `: the backend ran out of memory; ${change}`
-    : /RuntimeError: Aborted\(/.test(message)
-      ? `: the wasm backend aborted, most often because its 4 GiB heap is full; ${change}`
-      : '';
+  const hint = /out of memory: the wasm heap/.test(message)
+    ? `; ${change}`
+    : /memory access out of bounds|out of memory|Cannot enlarge memory/i.test(message)
+      ? `: the backend ran out of memory; ${change}`
+      : /RuntimeError: Aborted\(/.test(message)
+        ? `: the wasm backend aborted, most often because its 4 GiB heap is full; ${change}`
+        : '';
   fail(`failed: ${message}${hint} (MOLLIFIER_DEBUG=1 shows where)`, 1);
 }
 

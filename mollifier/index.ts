@@ -2,7 +2,7 @@
 export { tf, initBackend, resetBackendChoice, parseBackendName, backendNames, BackendError, logSoftmax, backendAvailability, probeWebGpu, peakTensorBytes } from './backend/index.js';
 export { watchTensorBytes } from './backend/peak-memory.js';
 export type { BackendChoice, BackendName, BackendOptions, BackendAvailability, WebGpuProbe } from './backend/index.js';
-export { loadNativeAddon, nativeWanted, nativeCallCounts, describeNative, installNativeKernels, tanhGrad } from './backend/index.js';
+export { loadNativeAddon, nativeWanted, nativeCallCounts, describeNative, installNativeKernels, tanhGrad, tanhDerivative } from './backend/index.js';
 export type { NativeStatus, NativeAddon, NativeCallCounts } from './backend/index.js';
 export type { Tensor, Tensor1D, Tensor2D } from './backend/tf.js';
 export * from './core.js';

@@ -10,7 +10,7 @@ import {
   derivatives1d,
   laplacian2d,
   operators2d,
-  planChains,
+  planExpansions,
   type Operator2d,
 } from '../mollifier/autodiff/index.js';
 import {
@@ -117,10 +117,24 @@ test('createMlp: shapes, seeded init, parameter snapshot, option checks, dispose
   assert.equal(tf.memory().numTensors, before, 'variables and frequencies released');
 });
 
-test('chains: highest orders first, lower orders and siblings shared', () => {
-  assert.deepEqual(planChains([[1], [4], [0], [2]], 1), [[0, 0, 0, 0]]);
-  assert.deepEqual(planChains([[2, 0], [0, 2], [1, 1], [0, 0]], 2), [[0, 0], [1, 1]]);
-  assert.equal(planChains([[4, 0], [2, 2], [0, 4], [2, 0], [0, 2]], 2).length, 3);
+test('expansions: one backward pass per expanded partial, lower orders and siblings shared', () => {
+  assert.deepEqual(planExpansions([[1], [4], [0], [2]], 1), [[0], [1], [2], [3]]);
+  // The Laplacian: u, then u_x and u_y (what nested torch.autograd.grad does).
+  assert.deepEqual(planExpansions([[2, 0], [0, 2], [1, 1], [0, 0]], 2), [[0, 0], [1, 0], [0, 1]]);
+  // The biharmonic: u_xxyy from u_xxy, which the u_xxxx route reached already.
+  const biharmonic = planExpansions([[4, 0], [2, 2], [0, 4], [2, 0], [0, 2]], 2);
+  assert.equal(biharmonic.length, 8);
+  assert.deepEqual(biharmonic.slice(0, 3), [[0, 0], [1, 0], [0, 1]]);
+  assert.ok(biharmonic.some((p) => p.join() === '2,1') || biharmonic.some((p) => p.join() === '1,2'));
+  assert.deepEqual(planExpansions([[0, 0]], 2), []);
+  // Parents always come before their children, and a deep 3D request plans without blowing up.
+  const deep = planExpansions([[4, 4, 4], [6, 0, 0]], 3);
+  const seen = new Set(['0,0,0']);
+  for (const parent of deep) {
+    assert.ok(seen.has(parent.join()), `parent ${parent} expanded before it was reached`);
+    for (let axis = 0; axis < 3; axis++) seen.add(parent.map((k, j) => (j === axis ? k + 1 : k)).join());
+  }
+  assert.ok(seen.has('4,4,4') && seen.has('6,0,0'));
 });
 
 test('1D derivatives of orders 1-4 match float64 finite differences (tanh, layer norm, Fourier, residual)', async () => {

@@ -1,6 +1,6 @@
 // The native kernels on wasm (mollifier/backend/native/, native/src/): every kernel against a float64 reference
 // (these run on whichever kernels are active, so the CI pass with MOLLIFIER_NATIVE=0 checks the wasm ones the same
-// way), tanh's derivatives to the 4th order, 50 training steps with and without them against what one float32 ulp
+// way), tanh's derivatives to the 7th order, 50 training steps with and without them against what one float32 ulp
 // does, the addon's guards, and the build that must never fail an install.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, tf, type Tensor } from '../mollifier/index.js';
-import { binaryPlan, loadNativeAddon, matMulPlan, nativeCallCounts, nativeWanted, reductionPlan } from '../mollifier/backend/index.js';
+import { binaryPlan, loadNativeAddon, matMulPlan, nativeCallCounts, nativeWanted, reductionPlan, tanhDerivative, tanhDerivativeFactor } from '../mollifier/backend/index.js';
 import { runWorker } from './support/run-worker.js';
 
 const choice = await initBackend({ log: false });
@@ -161,23 +161,32 @@ test('tanh is within 2 float32 ulps of the float64 value everywhere (native; the
   if (native) assert.equal(callsOf('Tanh'), before + 1);
 });
 
-test("tanh's derivatives to the 4th order by nested tf.grad equal the closed forms", { skip: skipOffWasm }, () => {
+// tanh's Taylor coefficients at x from the ODE t' = 1 − t² in float64: (k + 1)·a[k+1] = [k = 0] − Σ a[j]·a[k−j].
+// Independent of the polynomial recurrence the kernel uses (mollifier/backend/native/tanh-factor.ts).
+function tanhDerivativesByTaylor(x: number, highest: number): number[] {
+  const a = [Math.tanh(x)];
+  for (let k = 0; k < highest; k++) {
+    let square = 0;
+    for (let j = 0; j <= k; j++) square += a[j]! * a[k - j]!;
+    a.push(((k === 0 ? 1 : 0) - square) / (k + 1));
+  }
+  let factorial = 1;
+  return a.slice(1).map((c, k) => c * (factorial *= k + 1));
+}
+
+test("tanh's derivatives to the 7th order by nested tf.grad equal a float64 Taylor series; order 11 is refused by name", { skip: skipOffWasm }, () => {
   const xs = [-3, -1.2, -0.4, -0.05, 0, 0.3, 0.9, 2.5];
-  const closed = xs.map((x) => {
-    const t = Math.tanh(x);
-    const s = 1 - t * t;
-    return [s, -2 * t * s, -2 * s * s + 4 * t * t * s, 16 * t * s * s - 8 * t * t * t * s];
-  });
-  const before = callsOf('MollifierTanhGrad');
+  const reference = xs.map((x) => tanhDerivativesByTaylor(x, 7));
   let f = (x: Tensor): Tensor => tf.tanh(x);
-  for (let order = 1; order <= 4; order++) {
+  for (let order = 1; order <= 7; order++) {
     const g = tf.grad(f as (x: Tensor) => Tensor);
     f = g;
     const got = tf.tidy(() => g(tf.tensor1d(xs)).dataSync());
-    const scale = Math.max(...closed.map((c) => Math.abs(c[order - 1]!)));
-    closed.forEach((c, i) => assert.ok(Math.abs(got[i]! - c[order - 1]!) <= 2e-6 * scale, `order ${order} at x = ${xs[i]}: ${got[i]} vs ${c[order - 1]}`));
+    const scale = Math.max(...reference.map((r) => Math.abs(r[order - 1]!)));
+    reference.forEach((r, i) => assert.ok(Math.abs(got[i]! - r[order - 1]!) <= 4e-6 * scale, `order ${order} at x = ${xs[i]}: ${got[i]} vs ${r[order - 1]}`));
   }
-  if (native) assert.ok(callsOf('MollifierTanhGrad') > before, 'the native derivative kernel ran');
+  assert.throws(() => tanhDerivative(tf.ones([2]), tf.ones([2]), 11), /tanh derivative order 11 is not an integer in 1\.\.10/);
+  assert.deepEqual(tanhDerivativeFactor(4), [0, 16, 0, -24]);
 });
 
 test('sum over contiguous axes (with keepDims) equals a float64 sum; other axes still work', { skip: skipOffWasm }, () => {
@@ -227,6 +236,16 @@ test('the addon refuses arrays shorter than the sizes it is given, other types a
   assert.throws(() => addon.sumMiddle(small, small, 2, 3, 1), /x holds 4 floats, 6 needed/);
   assert.throws(() => (addon.tanh as unknown as (x: Float32Array) => void)(small), /takes 2 arguments, got 1/);
   assert.throws(() => addon.sgemm(small, small, small, 1, 0, 0, -1, 1, 1, 0, 0), /m is not a size/);
+  assert.throws(() => addon.tanhDerivative(small, small, small, new Float32Array(0)), /q must hold 1 to 64 coefficients/);
+  assert.throws(() => addon.tanhDerivative(new Float32Array(8), small, new Float32Array(8), small), /y holds 4 floats, 8 needed/);
+});
+
+test('regression: a native kernel meeting a full wasm heap throws "out of memory" instead of writing at address 0', { skip: skipNoNative }, async () => {
+  // The backend's malloc returns 0 on a full heap and the backend does not check; the kernel wrote there before.
+  const result = await runWorker<{ message: string; after: number[]; heapBytes: number }>(new URL('./support/heap-full.js', import.meta.url), 120_000);
+  assert.match(result.message, /^out of memory: the wasm heap \(4 GiB at most\) has no room for a float32 tensor \[67108864\] \(256\.0 MiB\)$/);
+  assert.ok(result.heapBytes > 3.5 * 2 ** 30, `the heap filled (${result.heapBytes} bytes)`);
+  assert.deepEqual(result.after, [4, 6], 'the backend still computes right after the refused allocation');
 });
 
 interface Trajectory {

@@ -55,15 +55,18 @@ export function createBenchProblem(config: StepConfig): BenchProblem {
     return dims === 1 ? tf.slice(t, [r, 0], [n - 2 * r, 1]) : tf.slice(tf.reshape(t, [n, n]), [r, r], [n - 2 * r, n - 2 * r]);
   };
 
-  const residual = (u: Tensor2D): Tensor => {
-    if (config.method === 'autodiff') {
-      if (dims === 1) {
-        const [value, slope] = derivatives1d(net.apply.bind(net), x, [0, 1]);
-        return tf.sub(tf.add(slope!, value!), source);
-      }
-      const [operator] = operators2d(net.apply.bind(net), x, [config.order === 4 ? 'biharmonic' : 'laplacian']);
-      return config.order === 4 ? tf.sub(operator!, source) : tf.add(operator!, source);
+  // Autodiff: the value and the derivatives from one forward pass (as the PyTorch side does), the value
+  // serving the data term too.
+  const autodiffTerms = (): { u: Tensor2D; residual: Tensor } => {
+    if (dims === 1) {
+      const [value, slope] = derivatives1d(net.apply.bind(net), x, [0, 1]);
+      return { u: value!, residual: tf.sub(tf.add(slope!, value!), source) };
     }
+    const [value, operator] = operators2d(net.apply.bind(net), x, ['value', config.order === 4 ? 'biharmonic' : 'laplacian']);
+    return { u: value!, residual: config.order === 4 ? tf.sub(operator!, source) : tf.add(operator!, source) };
+  };
+
+  const mollifiedResidual = (u: Tensor2D): Tensor => {
     const grid = dims === 1 ? tf.reshape(u, [n]) : tf.reshape(u, [n, n]);
     const [value, derivative] = mollifier!.apply(grid);
     const f = tf.reshape(interior(source), derivative!.shape);
@@ -73,12 +76,12 @@ export function createBenchProblem(config: StepConfig): BenchProblem {
 
   const loss = (): tf.Scalar =>
     tf.tidy(() => {
-      const u = net.apply(x);
+      const { u, residual } = config.method === 'autodiff' ? autodiffTerms() : { u: net.apply(x), residual: undefined };
       const data = tf.mean(tf.square(tf.sub(u, target)));
       if (config.method === 'data') return data as tf.Scalar;
       // Scale the residual by its data scale so the two terms are comparable (without it the field head starts far from the data's scale).
       const scale = config.order === 4 ? 64 * Math.PI ** 4 : 8 * Math.PI ** 2;
-      return tf.add(data, tf.mean(tf.square(tf.div(residual(u), scale)))) as tf.Scalar;
+      return tf.add(data, tf.mean(tf.square(tf.div(residual ?? mollifiedResidual(u), scale)))) as tf.Scalar;
     });
 
   return {

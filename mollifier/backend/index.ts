@@ -19,4 +19,5 @@ export { peakTensorBytes } from './peak-memory.js';
 export { installNativeKernels, nativeCallCounts, describeNative, isNativeKernel, type NativeStatus } from './native/install.js';
 export { loadNativeAddon, nativeWanted, type NativeAddon } from './native/addon.js';
 export { matMulPlan, reductionPlan, binaryPlan, type NativeCallCounts } from './native/kernels.js';
-export { tanhGrad } from './native/tanh-grad.js';
+export { tanhGrad, tanhDerivative } from './native/tanh-grad.js';
+export { tanhDerivativeFactor, maxTanhDerivativeOrder } from './native/tanh-factor.js';

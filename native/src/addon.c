@@ -164,6 +164,22 @@ static napi_value tanh_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* tanhDerivative(dy, y, out, q): dy * (1 - y²) * Q(y) with Q's coefficients q (ascending powers, 1 to 64). */
+static napi_value tanh_derivative(napi_env env, napi_callback_info info) {
+  TAKE_ARGS(4, "tanhDerivative");
+  floats dy, y, out, q;
+  if (!get_floats(env, argv[0], "dy", &dy) || !get_floats(env, argv[1], "y", &y) ||
+      !get_floats(env, argv[2], "out", &out) || !get_floats(env, argv[3], "q", &q))
+    return NULL;
+  if (!need(env, &y, dy.length, "y") || !need(env, &out, dy.length, "out")) return NULL;
+  if (q.length < 1 || q.length > 64) {
+    napi_throw_range_error(env, NULL, "mollifier_native: q must hold 1 to 64 coefficients");
+    return NULL;
+  }
+  mn_tanh_derivative_from_output(dy.data, y.data, q.data, q.length, out.data, dy.length);
+  return NULL;
+}
+
 /* sumMiddle(x, out, outer, reduce, inner) */
 static napi_value sum_middle(napi_env env, napi_callback_info info) {
   TAKE_ARGS(5, "sumMiddle");
@@ -216,6 +232,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"biasActivation", NULL, bias_activation, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tanh", NULL, tanh_entry, NULL, NULL, NULL, napi_enumerable, NULL},
       {"tanhGrad", NULL, tanh_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"tanhDerivative", NULL, tanh_derivative, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumMiddle", NULL, sum_middle, NULL, NULL, NULL, napi_enumerable, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, info_entry, NULL, NULL, NULL, napi_enumerable, NULL},

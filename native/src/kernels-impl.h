@@ -99,6 +99,23 @@ static void MN_NAME(mn_tanh_grad_from_output)(const float *dy, const float *y, f
   for (size_t i = 0; i < n; i++) out[i] = dy[i] * (1.0f - y[i] * y[i]);
 }
 
+/* dy * (1 - y²) * Q(y), Q's coefficients in ascending powers: Horner's rule over blocks of 256 lanes, so the loop
+   over the elements (not the short one over the coefficients) is the one that vectorises. */
+static void MN_NAME(mn_tanh_derivative_from_output)(const float *dy, const float *y, const float *q, size_t q_len,
+                                                     float *out, size_t n) {
+  float p[256];
+  for (size_t start = 0; start < n; start += 256) {
+    const size_t len = n - start < 256 ? n - start : 256;
+    const float *yb = y + start;
+    for (size_t i = 0; i < len; i++) p[i] = q[q_len - 1];
+    for (size_t j = q_len - 1; j-- > 0;) {
+      const float c = q[j];
+      for (size_t i = 0; i < len; i++) p[i] = p[i] * yb[i] + c;
+    }
+    for (size_t i = 0; i < len; i++) out[start + i] = dy[start + i] * (1.0f - yb[i] * yb[i]) * p[i];
+  }
+}
+
 static double MN_NAME(sum_contiguous)(const float *x, size_t n) {
   /* Eight partial sums: a vector of them, so the loop vectorises without reassociating anything. */
   double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};

@@ -66,6 +66,10 @@ void mn_tanh_grad(const float *dy, const float *x, float *out, size_t n) { MN_DI
 void mn_tanh_grad_from_output(const float *dy, const float *y, float *out, size_t n) {
   MN_DISPATCH(mn_tanh_grad_from_output, dy, y, out, n);
 }
+void mn_tanh_derivative_from_output(const float *dy, const float *y, const float *q, size_t q_len, float *out,
+                                    size_t n) {
+  MN_DISPATCH(mn_tanh_derivative_from_output, dy, y, q, q_len, out, n);
+}
 
 void mn_sum_middle(const float *x, float *out, size_t outer, size_t reduce, size_t inner) {
   MN_DISPATCH(mn_sum_middle, x, out, outer, reduce, inner);

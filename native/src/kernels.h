@@ -21,6 +21,11 @@ void mn_tanh_grad(const float *dy, const float *x, float *out, size_t n);
 /* out = dy * (1 - y^2) from y = tanh(x), the forward pass's output: what autodiff frameworks compute. */
 void mn_tanh_grad_from_output(const float *dy, const float *y, float *out, size_t n);
 
+/* out = dy * (1 - y^2) * Q(y), y = tanh(x), q the q_len >= 1 coefficients of Q in ascending powers: the k-th
+   derivative of tanh is (1 - t^2) Q_k(t) (mollifier/backend/native/tanh-grad.ts builds Q_k). */
+void mn_tanh_derivative_from_output(const float *dy, const float *y, const float *q, size_t q_len, float *out,
+                                    size_t n);
+
 /* x viewed as [outer, reduce, inner]; out[o, i] = sum over r of x[o, r, i], accumulated in double. */
 void mn_sum_middle(const float *x, float *out, size_t outer, size_t reduce, size_t inner);
 

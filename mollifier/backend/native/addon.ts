@@ -11,6 +11,7 @@ export interface NativeAddon {
   biasActivation(c: Float32Array, rows: number, cols: number, bias: Float32Array | null, activation: number, alpha: number): void;
   tanh(x: Float32Array, y: Float32Array): void;
   tanhGrad(dy: Float32Array, x: Float32Array, out: Float32Array, fromOutput: number): void;
+  tanhDerivative(dy: Float32Array, y: Float32Array, out: Float32Array, q: Float32Array): void;
   sumMiddle(x: Float32Array, out: Float32Array, outer: number, reduce: number, inner: number): void;
   binary(a: Float32Array, b: Float32Array, out: Float32Array, op: number, swap: number): void;
   info(): { blas: string; vectorIsa: string };

@@ -6,6 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import type { NativeAddon } from './addon.js';
+import { tanhDerivativeFactor } from './tanh-factor.js';
 
 /** How often each native kernel ran, and how often it passed a call to the kernel it replaced. */
 export type NativeCallCounts = Record<string, { native: number; fallback: number }>;
@@ -89,6 +90,28 @@ export function binaryPlan(aShape: readonly number[], bShape: readonly number[])
   return undefined;
 }
 
+/**
+ * The output tensor, allocated on the wasm heap. A full heap makes the backend's malloc return 0, which it does not
+ * check: a kernel writing there would overwrite the heap's first bytes, so a failed allocation throws instead.
+ */
+export function allocateOutput(backend: BackendWasm, shape: number[]): TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  if (size(shape) > 0 && backend.dataIdMap.get(out.dataId)?.memoryOffset === 0) {
+    backend.disposeData(out.dataId, true);
+    const mib = (size(shape) * 4) / 2 ** 20;
+    throw new Error(`out of memory: the wasm heap (4 GiB at most) has no room for a float32 tensor [${shape.join(', ')}] (${mib.toFixed(1)} MiB)`);
+  }
+  return out;
+}
+
+const factorFloats = new Map<number, Float32Array>();
+// Q_k's coefficients are integers below 2^24 up to the highest order allowed: exact in float32.
+function tanhFactorFloats(order: number): Float32Array {
+  let q = factorFloats.get(order);
+  if (!q) factorFloats.set(order, (q = Float32Array.from(tanhDerivativeFactor(order))));
+  return q;
+}
+
 const binaryOps: Record<string, number> = { Add: 0, Sub: 1, Multiply: 2, SquaredDifference: 3 };
 
 const activationCodes: Record<string, number> = { linear: 0, relu: 1, leakyrelu: 2, relu6: 3, sigmoid: 4, elu: 5 };
@@ -121,7 +144,7 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
       activation = code;
     }
     const backend = args.backend as BackendWasm;
-    const out = backend.makeOutput(plan.outShape, 'float32');
+    const out = allocateOutput(backend, plan.outShape);
     const c = backend.typedArrayFromHeap(out) as Float32Array;
     addon.sgemm(
       backend.typedArrayFromHeap(a) as Float32Array,
@@ -151,7 +174,7 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
     const x = (args.inputs as Record<string, TensorInfo>).x!;
     if (x.dtype !== 'float32' || size(x.shape) === 0) return fallback(name, args);
     const backend = args.backend as BackendWasm;
-    const out = backend.makeOutput(x.shape, 'float32');
+    const out = allocateOutput(backend, x.shape);
     run(backend, x, out);
     count(name, true);
     return out;
@@ -163,7 +186,7 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
     const plan = binaryPlan(a!.shape, b!.shape);
     if (!plan) return fallback(name, args);
     const backend = args.backend as BackendWasm;
-    const out = backend.makeOutput(plan.outShape, 'float32');
+    const out = allocateOutput(backend, plan.outShape);
     const [big, small] = plan.swap ? [b!, a!] : [a!, b!];
     const view = (t: TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
     addon.binary(view(big), view(small), view(out), binaryOps[name]!, plan.swap ? 1 : 0);
@@ -184,7 +207,7 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
       const plan = reductionPlan(x.shape, attrs.axis, attrs.keepDims === true);
       if (!plan) return fallback('Sum', args);
       const backend = args.backend as BackendWasm;
-      const out = backend.makeOutput(plan.outShape, 'float32');
+      const out = allocateOutput(backend, plan.outShape);
       addon.sumMiddle(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array, plan.outer, plan.reduce, plan.inner);
       count('Sum', true);
       return out;
@@ -193,19 +216,24 @@ export function nativeKernels(addon: NativeAddon, originals: Record<string, Kern
     // to the dtype it already has (nested gradients ask for dozens): share the data instead.
     Identity: (args) => share('Identity', args),
     Cast: (args) => ((args.attrs as { dtype?: string }).dtype === (args.inputs as Record<string, TensorInfo>).x!.dtype ? share('Cast', args) : fallback('Cast', args)),
-    // dy·(1 − tanh(x)²) from tanh's output y when the gradient has it (the cheap product every framework
-    // computes), else from x.
+    // dy·tanh⁽ᵏ⁾(x) = dy·(1 − y²)·Q_k(y) from tanh's output y when the gradient has it (for k = 1 the cheap product
+    // every framework computes); for k = 1 without it, dy·sech²(x) from x. Q_k: tanh-factor.ts.
     [tanhGradKernelName]: (args) => {
       const { dy, x, y } = args.inputs as Record<string, TensorInfo | undefined>;
-      const from = y ?? x!;
-      if (dy!.dtype !== 'float32' || from.dtype !== 'float32' || !tf.util.arraysEqual(dy!.shape, from.shape)) {
-        throw new Error(`${tanhGradKernelName}: dy and x must be float32 of one shape (got ${dy!.shape} and ${from.shape})`);
+      const attrs = (args.attrs ?? {}) as { order?: number; fromOutput?: boolean };
+      const order = attrs.order ?? 1;
+      const fromOutput = attrs.fromOutput ?? y !== undefined;
+      const from = fromOutput ? y : x;
+      if (!from || dy!.dtype !== 'float32' || from.dtype !== 'float32' || !tf.util.arraysEqual(dy!.shape, from.shape)) {
+        throw new Error(`${tanhGradKernelName}: dy and ${fromOutput ? 'y' : 'x'} must be float32 of one shape (got ${dy!.shape} and ${from?.shape})`);
       }
+      if (order !== 1 && !fromOutput) throw new Error(`${tanhGradKernelName}: order ${order} needs y = tanh(x)`);
       const backend = args.backend as BackendWasm;
-      const out = backend.makeOutput(from.shape, 'float32');
+      const out = allocateOutput(backend, from.shape);
       if (size(from.shape) > 0) {
         const view = (t: TensorInfo): Float32Array => backend.typedArrayFromHeap(t) as Float32Array;
-        addon.tanhGrad(view(dy!), view(from), view(out), y ? 1 : 0);
+        if (order === 1) addon.tanhGrad(view(dy!), view(from), view(out), fromOutput ? 1 : 0);
+        else addon.tanhDerivative(view(dy!), view(from), view(out), tanhFactorFloats(order));
       }
       count(tanhGradKernelName, true);
       return out;
