@@ -35,7 +35,7 @@ export {
   type Mollifier1dOptions,
   type Mollifier2dOptions,
 } from './layer/index.js';
-export { AutodiffError, derivative1d, derivatives1d, operators2d, laplacian2d, biharmonic2d, type PointFunction } from './autodiff/index.js';
+export { AutodiffError, derivative1d, derivatives1d, derivatives1dOfOutputs, operators2d, operators2dOfOutputs, laplacian2d, biharmonic2d, type PointFunction } from './autodiff/index.js';
 export { createMlp, type Mlp, type MlpOptions } from './nets/index.js';
 export * from './pdes/index.js';
 export { spectralLaplacian } from './pdes/spectral.js';

@@ -8,8 +8,10 @@ import {
   biharmonic2d,
   derivative1d,
   derivatives1d,
+  derivatives1dOfOutputs,
   laplacian2d,
   operators2d,
+  operators2dOfOutputs,
   planExpansions,
   type Operator2d,
 } from '../mollifier/autodiff/index.js';
@@ -174,6 +176,38 @@ test('every 2D operator matches its finite-difference partials, in the order ask
       assert.ok(error < 1e-3, `${name}: relative error ${error}`);
     }
     tf.dispose([xy, ...computed]);
+  });
+});
+
+test('several outputs from one forward pass: operators2dOfOutputs and derivatives1dOfOutputs equal the column-by-column calls', async () => {
+  await withNet({ inputDim: 2, outputDim: 3, width: 16, depth: 2, seed: 5 }, async (net) => {
+    const xy = tf.tensor2d(points2d.flat(), [points2d.length, 2]);
+    let forwards = 0;
+    const u = (p: Tensor2D): Tensor2D => (forwards++, net.apply(p));
+    const column = (c: number) => (p: Tensor2D): Tensor2D => tf.slice(net.apply(p), [0, c], [p.shape[0], 1]) as Tensor2D;
+    const perOutput: Operator2d[][] = [['laplacian', 'value'], [], ['dxy', 'biharmonic']];
+    const together = tf.tidy(() => operators2dOfOutputs(u, xy, perOutput));
+    assert.equal(forwards, 1, 'one forward pass for every column and operator');
+    for (const [c, operators] of perOutput.entries()) {
+      assert.equal(together[c]!.length, operators.length);
+      const apart = tf.tidy(() => operators2d(column(c), xy, operators));
+      for (const [k, name] of operators.entries()) {
+        const error = relativeError(await read(together[c]![k]!), await read(apart[k]!));
+        assert.ok(error < 1e-5, `column ${c} ${name}: relative error ${error}`);
+      }
+      tf.dispose(apart);
+    }
+    tf.dispose([xy, ...together.flat()]);
+  });
+  await withNet({ inputDim: 1, outputDim: 2, width: 16, depth: 2, seed: 6 }, async (net) => {
+    const x = tf.tensor2d(points1d, [points1d.length, 1]);
+    const together = tf.tidy(() => derivatives1dOfOutputs((p) => net.apply(p), x, [[2], [0, 3]]));
+    const apart = tf.tidy(() => [derivatives1d((p) => tf.slice(net.apply(p), [0, 0], [p.shape[0], 1]) as Tensor2D, x, [2]), derivatives1d((p) => tf.slice(net.apply(p), [0, 1], [p.shape[0], 1]) as Tensor2D, x, [0, 3])]);
+    for (const [c, list] of together.entries()) {
+      for (const [k, value] of list.entries()) assert.ok(relativeError(await read(value), await read(apart[c]![k]!)) < 1e-5, `1D column ${c}, entry ${k}`);
+    }
+    assert.throws(() => derivatives1dOfOutputs((p) => net.apply(p), x, [[1]]), (e: Error) => e instanceof AutodiffError && /\[N, 1\], got \[20, 2\]/.test(e.message));
+    tf.dispose([x, ...together.flat(), ...apart.flat()]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Tensor2D } from '../backend/tf.js';
 import { AutodiffError } from './errors.js';
-import { partialDerivatives, type PointFunction } from './partials.js';
+import { partialDerivatives, partialDerivativesOfOutputs, type PointFunction } from './partials.js';
 
 /** Highest order offered: what the benchmarks need (4th-order PDEs); each order doubles the graph. */
 export const maxOrder1d = 4;
@@ -29,4 +29,11 @@ export function derivatives1d(u: PointFunction, x: Tensor2D, orders: readonly nu
   for (const order of orders) checkOrder(order, 0);
   checkColumn(x);
   return partialDerivatives(u, x, orders.map((order) => [order]));
+}
+
+/** Several orders of each output column of u ([N, 1] -> [N, k]): `perOutput[c]` for column c, from one forward pass. */
+export function derivatives1dOfOutputs(u: PointFunction, x: Tensor2D, perOutput: ReadonlyArray<readonly number[]>): Tensor2D[][] {
+  for (const order of perOutput.flat()) checkOrder(order, 0);
+  checkColumn(x);
+  return partialDerivativesOfOutputs(u, x, perOutput.map((orders) => orders.map((order) => [order])));
 }

@@ -1,7 +1,7 @@
 import { tf } from '../backend/tf.js';
 import type { Tensor2D } from '../backend/tf.js';
 import { AutodiffError } from './errors.js';
-import { partialDerivatives, type MultiIndex, type PointFunction } from './partials.js';
+import { partialDerivativesOfOutputs, type MultiIndex, type PointFunction } from './partials.js';
 
 export const operatorNames2d = ['value', 'dx', 'dy', 'dxx', 'dyy', 'dxy', 'laplacian', 'biharmonic'] as const;
 export type Operator2d = (typeof operatorNames2d)[number];
@@ -37,20 +37,33 @@ function checkOperator(name: string): asserts name is Operator2d {
  * Partials shared between operators are computed once.
  */
 export function operators2d(u: PointFunction, xy: Tensor2D, operators: readonly Operator2d[]): Tensor2D[] {
-  operators.forEach((name) => checkOperator(name));
+  return operators2dOfOutputs(u, xy, [operators])[0]!;
+}
+
+/**
+ * The operators of each output column of u ([N, 2] -> [N, k]): `perOutput[c]` lists those of column c, in the
+ * order asked. One forward pass of u serves every column; partials shared between operators are computed once.
+ */
+export function operators2dOfOutputs(u: PointFunction, xy: Tensor2D, perOutput: ReadonlyArray<readonly Operator2d[]>): Tensor2D[][] {
+  perOutput.flat().forEach((name) => checkOperator(name));
   if (xy.rank !== 2 || xy.shape[1] !== 2) {
     throw new AutodiffError(`2D points must be [N, 2], got [${xy.shape.join(', ')}]`);
   }
-  // Each distinct partial once, however many operators share it.
-  const byKey = new Map<string, MultiIndex>();
-  for (const name of operators) for (const [, index] of terms[name]) byKey.set(index.join(','), index);
-  const keys = [...byKey.keys()];
+  // Each distinct partial of a column once, however many of its operators share it.
+  const wanted = perOutput.map((operators) => {
+    const byKey = new Map<string, MultiIndex>();
+    for (const name of operators) for (const [, index] of terms[name]) byKey.set(index.join(','), index);
+    return byKey;
+  });
   return tf.tidy(() => {
-    const partials = partialDerivatives(u, xy, [...byKey.values()]);
-    const partial = (index: MultiIndex): Tensor2D => partials[keys.indexOf(index.join(','))]!;
-    return operators.map((name) => {
-      const scaled = terms[name].map(([coefficient, index]) => (coefficient === 1 ? partial(index) : tf.mul(partial(index), coefficient)));
-      return (scaled.length === 1 ? tf.clone(scaled[0]!) : tf.addN(scaled)) as Tensor2D;
+    const partials = partialDerivativesOfOutputs(u, xy, wanted.map((byKey) => [...byKey.values()]));
+    return perOutput.map((operators, output) => {
+      const keys = [...wanted[output]!.keys()];
+      const partial = (index: MultiIndex): Tensor2D => partials[output]![keys.indexOf(index.join(','))]!;
+      return operators.map((name) => {
+        const scaled = terms[name].map(([coefficient, index]) => (coefficient === 1 ? partial(index) : tf.mul(partial(index), coefficient)));
+        return (scaled.length === 1 ? tf.clone(scaled[0]!) : tf.addN(scaled)) as Tensor2D;
+      });
     });
   });
 }

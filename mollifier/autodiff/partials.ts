@@ -11,12 +11,12 @@
 // respect to all columns) yields all of v's children at once, itself recorded on the tape for the next
 // order and for the weights' gradient. This is what nested torch.autograd.grad(create_graph=True) does; the
 // older design here (one nested tf.grad chain per multi-index, each re-running the forward pass and the
-// lower orders) cost a third more on the Laplacian and half more on the biharmonic (docs/benchmarks.md).
+// lower orders) took 1.7× as long on the Laplacian step (docs/benchmarks.md, "Autodiff").
 import { tf } from '../backend/tf.js';
 import type { Tensor, Tensor2D } from '../backend/tf.js';
 import { AutodiffError } from './errors.js';
 
-/** A pointwise function of points: [N, d] -> [N, 1]. */
+/** A pointwise function of points: [N, d] -> [N, 1] (or [N, k] for partialDerivativesOfOutputs). */
 export type PointFunction = (x: Tensor2D) => Tensor2D;
 
 /** How many times to differentiate in each input column, e.g. [2, 1] is ∂³/∂x²∂y. */
@@ -72,64 +72,83 @@ function columnGradients(value: Tensor2D, columns: Tensor2D[]): Tensor2D[] {
   return columns.map((column, j) => (grads[j] ?? tf.zerosLike(column)) as Tensor2D);
 }
 
-function checkValue(value: Tensor, points: number): void {
-  if (value.rank !== 2 || value.shape[0] !== points || value.shape[1] !== 1) {
-    throw new AutodiffError(`u must map [N, d] to [N, 1], got [${value.shape.join(', ')}] for N = ${points}`);
+function checkValue(value: Tensor, points: number, outputs: number): void {
+  if (value.rank !== 2 || value.shape[0] !== points || value.shape[1] !== outputs) {
+    throw new AutodiffError(`u must map [N, d] to [N, ${outputs}], got [${value.shape.join(', ')}] for N = ${points}`);
   }
 }
 
 // Must run with the tape open: u's forward pass and every expansion are recorded for the next one.
-function partialsOnTape(u: PointFunction, x: Tensor2D, needed: readonly MultiIndex[]): Tensor2D[] {
+function partialsOnTape(u: PointFunction, x: Tensor2D, neededPerOutput: ReadonlyArray<readonly MultiIndex[]>): Tensor2D[][] {
   const dims = x.shape[1];
   const columns = dims === 1 ? [tf.clone(x)] : (tf.split(x, dims, 1) as Tensor2D[]);
   const value = u(dims === 1 ? columns[0]! : (tf.concat(columns, 1) as Tensor2D));
-  checkValue(value, x.shape[0]);
-  const partials = new Map<string, Tensor2D>([[keyOf(new Array<number>(dims).fill(0)), value]]);
-  for (const parent of planExpansions(needed, dims)) {
-    const grads = columnGradients(partials.get(keyOf(parent))!, columns);
-    grads.forEach((grad, axis) => {
-      const key = keyOf(withOneMore(parent, axis));
-      if (!partials.has(key)) partials.set(key, grad);
-    });
-  }
-  return needed.map((index) => partials.get(keyOf(index))!);
+  const outputs = neededPerOutput.length;
+  checkValue(value, x.shape[0], outputs);
+  const values = outputs === 1 ? [value] : (tf.split(value, outputs, 1) as Tensor2D[]);
+  return neededPerOutput.map((needed, output) => {
+    const partials = new Map<string, Tensor2D>([[keyOf(new Array<number>(dims).fill(0)), values[output]!]]);
+    for (const parent of planExpansions(needed, dims)) {
+      const grads = columnGradients(partials.get(keyOf(parent))!, columns);
+      grads.forEach((grad, axis) => {
+        const key = keyOf(withOneMore(parent, axis));
+        if (!partials.has(key)) partials.set(key, grad);
+      });
+    }
+    return needed.map((index) => partials.get(keyOf(index))!);
+  });
 }
 
 /**
- * The partials of u at x for each multi-index in `needed` (in that order), from one forward pass of u.
- * Works inside tf.variableGrads: the results stay connected to the weights of u.
+ * The partials of each output column of u at x: `neededPerOutput[c]` lists the multi-indices wanted of column c
+ * (in that order). One forward pass of u serves them all. Works inside tf.variableGrads: the results stay
+ * connected to the weights of u.
  */
-export function partialDerivatives(u: PointFunction, x: Tensor2D, needed: readonly MultiIndex[]): Tensor2D[] {
+export function partialDerivativesOfOutputs(
+  u: PointFunction,
+  x: Tensor2D,
+  neededPerOutput: ReadonlyArray<readonly MultiIndex[]>,
+): Tensor2D[][] {
   if (x.rank !== 2) throw new AutodiffError(`points must be [N, d], got [${x.shape.join(', ')}]`);
   const dims = x.shape[1];
-  for (const index of needed) {
+  for (const index of neededPerOutput.flat()) {
     if (index.length !== dims || !index.every((k) => Number.isInteger(k) && k >= 0)) {
       throw new AutodiffError(`multi-index [${index.join(', ')}] does not fit ${dims} input columns`);
     }
   }
-  if (needed.length === 0) return [];
+  if (neededPerOutput.every((needed) => needed.length === 0)) return neededPerOutput.map(() => []);
   const engine = tf.engine();
   const ownsTape = engine.state.gradientDepth === 0;
+  const cloneAll = (partials: Tensor2D[][], keep: boolean): Tensor2D[][] =>
+    partials.map((list) => list.map((partial) => (keep ? tf.keep(tf.clone(partial)) : tf.clone(partial))));
   try {
     // Inside a gradient (a training step) the tape is open already and the results must stay on it.
-    if (!ownsTape) return tf.tidy(() => partialsOnTape(u, x, needed).map((partial) => tf.clone(partial)));
+    if (!ownsTape) return tf.tidy(() => cloneAll(partialsOnTape(u, x, neededPerOutput), false));
     // Outside any, one gradient call holds the tape open; its own output (the sum of x) is a throwaway.
     // Kept results outlive that call's scopes; the clones are ordinary tensors of the caller's scope.
-    let kept: Tensor2D[] = [];
+    let kept: Tensor2D[][] = [];
     try {
       const { value, grads } = engine.gradients(() => {
-        kept = partialsOnTape(u, x, needed).map((partial) => tf.keep(tf.clone(partial)));
+        kept = cloneAll(partialsOnTape(u, x, neededPerOutput), true);
         return tf.sum(x);
       }, [x]);
       tf.dispose([value, ...grads]);
-      return kept.map((partial) => tf.clone(partial));
+      return cloneAll(kept, false);
     } finally {
-      tf.dispose(kept);
+      tf.dispose(kept.flat());
     }
   } catch (error) {
     if (ownsTape) releaseAbandonedTape();
     throw error;
   }
+}
+
+/**
+ * The partials of u ([N, d] -> [N, 1]) at x for each multi-index in `needed` (in that order), from one forward
+ * pass of u. Works inside tf.variableGrads: the results stay connected to the weights of u.
+ */
+export function partialDerivatives(u: PointFunction, x: Tensor2D, needed: readonly MultiIndex[]): Tensor2D[] {
+  return partialDerivativesOfOutputs(u, x, [needed])[0]!;
 }
 
 // When a function under a gradient throws (a bad u, say), tfjs leaves the tape behind with the tensors it

@@ -3,7 +3,7 @@
 // batch of collocation nodes per step (batches keep the 3rd- and 4th-order graphs inside memory).
 import { tf, type Tensor, type Tensor2D } from '../backend/tf.js';
 import { Mollifier1d, Mollifier2d, type BoundaryMode } from '../layer/index.js';
-import { derivatives1d, operators2d } from '../autodiff/index.js';
+import { derivatives1dOfOutputs, operators2dOfOutputs } from '../autodiff/index.js';
 import type { FieldModel } from '../models/types.js';
 import type { KernelFamily } from '../kernels/index.js';
 import { deriveSeed, uniformGenerator } from '../pdes/random.js';
@@ -185,19 +185,29 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
   };
 }
 
-/** The problem's derivatives of each channel at the points x, by nested autodiff, and its sources there. */
-function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D, sources: TermMap): TermMap {
-  const column = (c: number) => (points: Tensor2D) => tf.slice(fieldOf(data, model, points).field, [0, c], [points.shape[0], 1]) as Tensor2D;
-  const terms: Record<string, Tensor> = { ...sources };
-  const derive = (name: string, fn: (points: Tensor2D) => Tensor2D) => {
-    const ops = data.problem.derivatives[name] ?? [];
-    const values = data.dims === 1 ? derivatives1d(fn, x, ops.map(orderOf)) : operators2d(fn, x, ops as Operator2d[]);
-    ops.forEach((op, i) => (terms[termKey(name, op)] = tf.reshape(values[i]!, [-1])));
+/**
+ * The problem's derivatives of each channel (and of the parameter, where a divergence form reads ∇D) at the points
+ * x by nested autodiff, with its sources there, and the field and parameter values: one forward pass of the model
+ * serves them all (the model's outputs as the columns of one [N, channels + 1] function).
+ */
+function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D, sources: TermMap): { terms: TermMap; field: Tensor2D; parameter: Tensor } {
+  const names = [...data.channels, data.problem.parameter];
+  // 'value' first in every column: the field and parameter themselves come free with the forward pass.
+  const opsOf: FieldOperator[][] = names.map((name) => ['value', ...(data.problem.derivatives[name] ?? []).filter((op) => op !== 'value')]);
+  const outputs = (points: Tensor2D): Tensor2D => {
+    const { field, parameter } = fieldOf(data, model, points);
+    return tf.concat([field, tf.reshape(parameter, [-1, 1])], 1) as Tensor2D;
   };
-  data.channels.forEach((name, c) => derive(name, column(c)));
-  // Derivatives of the parameter itself, where the residual reads them (a divergence form's ∇D).
-  if (data.problem.derivatives[data.problem.parameter]) derive(data.problem.parameter, (points) => tf.reshape(fieldOf(data, model, points).parameter, [-1, 1]) as Tensor2D);
-  return terms;
+  const values =
+    data.dims === 1
+      ? derivatives1dOfOutputs(outputs, x, opsOf.map((ops) => ops.map(orderOf)))
+      : operators2dOfOutputs(outputs, x, opsOf as Operator2d[][]);
+  const terms: Record<string, Tensor> = { ...sources };
+  names.forEach((name, c) => {
+    for (const op of data.problem.derivatives[name] ?? []) terms[termKey(name, op)] = tf.reshape(values[c]![opsOf[c]!.indexOf(op)]!, [-1]);
+  });
+  const field = tf.concat(values.slice(0, data.channels.length).map((column) => column[0]!), 1) as Tensor2D;
+  return { terms, field, parameter: tf.reshape(values[names.length - 1]![0]!, [-1]) };
 }
 
 export function autodiffStrategy(data: TrainingData, model: FieldModel, options: StrategyOptions): Strategy {
@@ -234,8 +244,7 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
     losses() {
       const nodes = sampleBatch();
       const x = coordinatesOf(nodes);
-      const terms = autodiffTerms(data, model, x, sourcesAt(nodes));
-      const parameter = fieldOf(data, model, x).parameter;
+      const { terms, parameter } = autodiffTerms(data, model, x, sourcesAt(nodes));
       const pde = tf.mean(tf.square(tf.div(problem.residual(terms, parameter, { constants: options.constants }), data.residualScale)));
       const predicted = fieldOf(data, model, observedX).field;
       return { data: dataLoss(data, predicted, observedTargets, ones), pde };
@@ -246,8 +255,7 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
         const nodes = interior.subarray(start, Math.min(interior.length, start + batch));
         const out = tf.tidy(() => {
           const x = coordinatesOf(nodes);
-          const terms = autodiffTerms(data, model, x, sourcesAt(nodes));
-          const { field, parameter } = fieldOf(data, model, x);
+          const { terms, field, parameter } = autodiffTerms(data, model, x, sourcesAt(nodes));
           const laplacian = problem.reportedLaplacian ? terms[problem.reportedLaplacian] : undefined;
           return { sep: problem.separable?.(terms, { constants: options.constants }), parameter, laplacian, field };
         });
