@@ -22,7 +22,8 @@ test('train writes result.json with config, status, metrics and fields', () => {
     config: { pde: string; epochs: number };
     status: string;
     metrics: Record<string, unknown>;
-    fields: { parameter: number[]; field: Record<string, number[]>; laplacian: number[] };
+    fields: { parameter: number[]; parameter_true: number[] | null; field: Record<string, number[]>; field_true: Record<string, number[]>; laplacian: number[]; laplacian_true: number[] | null };
+    history: { epoch: number[]; loss: number[] } | null;
   };
   assert.equal(result.status, 'completed');
   assert.equal(result.config.epochs, 5);
@@ -32,6 +33,13 @@ test('train writes result.json with config, status, metrics and fields', () => {
   assert.equal(result.fields.parameter.length, 8 * 8);
   assert.equal(result.fields.field.u!.length, 8 * 8);
   assert.equal(result.fields.laplacian.length, 8 * 8);
+  // The truth beside the estimates where the data are simulated, and the loss history.
+  assert.equal(result.fields.field_true.u!.length, 8 * 8);
+  assert.equal(result.fields.laplacian_true!.length, 8 * 8);
+  assert.equal(result.fields.parameter_true!.length, 8 * 8);
+  assert.equal(result.history!.epoch[0], 1);
+  assert.equal(result.history!.epoch.at(-1), result.config.epochs);
+  assert.ok(result.history!.loss.every((v) => Number.isFinite(v)));
   // Which kernels computed it (mollifier/backend/native/): CI installs OpenBLAS, so there they are on unless turned off.
   const kernels = result.metrics.kernels as { backend: string; native?: string; calls?: Record<string, { native: number; fallback: number }> };
   if (kernels.backend === 'wasm') {

@@ -60,13 +60,37 @@ test('the autodiff path trains on collocation batches and gives estimates on the
   model.dispose();
 });
 
-test('divergence ends the job with status diverged and the reason', async () => {
+test('divergence ends the job with status diverged and the reason; the history ends at the diverging epoch', async () => {
   const { data, model } = tinyHeat(5);
   const outcome = await train(data, model, { derivatives: 'mollifier', epochs: 200, radius: 2, lr: 1e3, divergenceFactor: 10 });
   assert.equal(outcome.status, 'diverged');
   assert.match(outcome.reason!, /loss (became|.* exceeds)/);
   assert.equal(outcome.estimates, undefined);
+  const last = outcome.history.epoch.at(-1)!;
+  assert.ok(outcome.reason!.includes(`at epoch ${last}`), `history ends at epoch ${last}: ${outcome.reason}`);
   model.dispose();
+});
+
+test('the loss history keeps the first epoch, every ⌈epochs / 200⌉-th and the last, with the losses progress reported', async () => {
+  const { data, model } = tinyHeat(6);
+  const reported = new Map<number, number>();
+  const outcome = await train(data, model, { derivatives: 'mollifier', epochs: 450, radius: 2, progressEvery: 1, onProgress: (p) => reported.set(p.epoch, p.loss) });
+  model.dispose();
+  const { epoch, loss, data: dataLoss, pde } = outcome.history;
+  // ⌈450 / 200⌉ = 3: epochs 1, 3, 6, ..., 450.
+  assert.deepEqual(epoch, [1, ...Array.from({ length: 150 }, (_, i) => 3 * (i + 1))]);
+  assert.equal(loss.length, epoch.length);
+  assert.equal(dataLoss.length, epoch.length);
+  assert.equal(pde.length, epoch.length);
+  epoch.forEach((e, i) => assert.equal(loss[i], reported.get(e), `epoch ${e}`));
+  assert.ok(loss.at(-1)! < loss[0]!, 'the loss fell');
+  const every = await (async () => {
+    const { data: d2, model: m2 } = tinyHeat(6);
+    const short = await train(d2, m2, { derivatives: 'mollifier', epochs: 7, radius: 2, historyEvery: 3 });
+    m2.dispose();
+    return short.history.epoch;
+  })();
+  assert.deepEqual(every, [1, 3, 6, 7]);
 });
 
 test('peakTensorBytes: the peak of live tensor bytes inside, exact, and the engine counts normally after', async () => {

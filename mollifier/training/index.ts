@@ -1,4 +1,4 @@
 export { learningRate, scheduleDefaults, type ScheduleOptions } from './schedule.js';
 export { trainingData, fieldChannels, type TrainingData, type DataOptions } from './data.js';
-export { train, derivativeMethods, type DerivativeMethod, type TrainOptions, type TrainOutcome, type TrainProgress } from './train.js';
+export { train, derivativeMethods, defaultHistoryEvery, type DerivativeMethod, type LossHistory, type TrainOptions, type TrainOutcome, type TrainProgress } from './train.js';
 export type { Estimates } from './strategies.js';

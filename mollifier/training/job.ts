@@ -16,7 +16,7 @@ import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemIns
 import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
 import { assertFraction } from '../pdes/observation.js';
 import { trainingData, type TrainingData } from './data.js';
-import { derivativeMethods, train, type DerivativeMethod, type TrainProgress } from './train.js';
+import { derivativeMethods, train, type DerivativeMethod, type LossHistory, type TrainProgress } from './train.js';
 
 export interface JobConfig {
   /** The problem by name: a built-in one, or `problem.name`. */
@@ -127,8 +127,13 @@ export interface JobResult {
     parameter_direct: number[];
     parameter_true: number[] | null;
     field: Record<string, number[]>;
+    /** Each channel's field as the instance holds it, on the same nodes: noise-free for simulated data, the measured image for real data. */
+    field_true: Record<string, number[]>;
     laplacian: number[] | null;
+    laplacian_true: number[] | null;
   } | null;
+  /** The losses along training (every ⌈epochs / 200⌉ epochs, the first and the last); null if training never ran. */
+  history: LossHistory | null;
 }
 
 function choose<T extends string>(name: string, value: string, choices: readonly T[]): T {
@@ -189,6 +194,11 @@ function loadInstance(config: ResolvedJobConfig, problem: TrainingProblem): Prob
 }
 
 /** The true Laplacian of the observed field on the estimate nodes, where the problem knows it. */
+/** The channels' fields as the instance holds them (before noise and sampling), on the estimate nodes. */
+function trueFields(data: TrainingData, trim: number): Record<string, number[]> {
+  return Object.fromEntries(data.channels.map((name) => [name, Array.from(cropField(data.instance.fields[name]!, data.grid, trim))]));
+}
+
 function trueLaplacian(data: TrainingData, trim: number): Float64Array | undefined {
   const full = data.problem.trueLaplacian?.(data.instance);
   return full ? cropField(full, data.grid, trim) : undefined;
@@ -296,7 +306,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
     });
     const base = { config, model: { ...model.description } };
     if (outcome.status !== 'completed' || !outcome.estimates) {
-      return { ...base, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), metrics: null, fields: null };
+      return { ...base, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), metrics: null, fields: null, history: outcome.history };
     }
     const e = outcome.estimates;
     const kernel = { family: config.family, radius: config.radius, boundary };
@@ -347,8 +357,11 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
         parameter_direct: Array.from(e.direct),
         parameter_true: truth ? Array.from(truth) : null,
         field: Object.fromEntries(data.channels.map((name, c) => [name, Array.from(e.fields[c]!)])),
+        field_true: trueFields(data, trim),
         laplacian: e.laplacian ? Array.from(e.laplacian) : null,
+        laplacian_true: laplacianTrue ? Array.from(laplacianTrue) : null,
       },
+      history: outcome.history,
     };
   } finally {
     model.dispose();

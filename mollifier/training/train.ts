@@ -42,6 +42,16 @@ export interface TrainOptions {
   progressEvery?: number;
   /** A loss above this many times the first one, or a non-finite one, ends the job as diverged (default 1e6). */
   divergenceFactor?: number;
+  /** Keep the losses of every this many epochs, and of the first and the last [choice: ⌈epochs / 200⌉]. */
+  historyEvery?: number;
+}
+
+/** The losses of the kept epochs (1-based), as training read them. */
+export interface LossHistory {
+  epoch: number[];
+  loss: number[];
+  data: number[];
+  pde: number[];
 }
 
 export interface TrainProgress {
@@ -65,6 +75,12 @@ export interface TrainOutcome {
   /** Peak of all live tensor bytes during one training step (backend/peak-memory.ts). */
   peakBytes: number;
   estimates: Estimates | undefined;
+  history: LossHistory;
+}
+
+/** How often the loss history keeps an epoch by default: at most about 200 points a run. */
+export function defaultHistoryEvery(epochs: number): number {
+  return Math.max(1, Math.ceil(epochs / 200));
 }
 
 export async function train(data: TrainingData, model: FieldModel, options: TrainOptions): Promise<TrainOutcome> {
@@ -96,6 +112,8 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
   const pdeWeightAt = (epoch: number) => (epoch < warmupEpochs ? (pdeWeight * epoch) / warmupEpochs : pdeWeight);
   const every = Math.max(1, options.progressEvery ?? Math.ceil(epochs / 50));
   const divergence = options.divergenceFactor ?? 1e6;
+  const historyEvery = Math.max(1, Math.floor(options.historyEvery ?? defaultHistoryEvery(epochs)));
+  const history: LossHistory = { epoch: [], loss: [], data: [], pde: [] };
   let lossData = NaN;
   let lossPde = NaN;
   let firstLoss = NaN;
@@ -122,6 +140,14 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
       const at = firstEpoch + r;
       [lossData, lossPde] = [d, p];
       if (at === 0) firstLoss = loss;
+      const diverging = !Number.isFinite(loss) || loss > divergence * Math.max(firstLoss, 1e-12);
+      // The diverging epoch is kept too: the curve shows where it went.
+      if (at === 0 || (at + 1) % historyEvery === 0 || at + 1 === epochs || diverging) {
+        history.epoch.push(at + 1);
+        history.loss.push(loss);
+        history.data.push(d);
+        history.pde.push(p);
+      }
       if (!Number.isFinite(loss)) {
         [status, reason, epoch] = ['diverged', `loss became ${loss} at epoch ${at + 1} (data ${d}, pde ${p})`, at];
         return false;
@@ -174,7 +200,7 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
       });
       estimates = await strategy.estimates();
     }
-    return { status, ...(reason ? { reason } : {}), epochs: epoch, lossData, lossPde, timeSeconds, peakBytes, estimates };
+    return { status, ...(reason ? { reason } : {}), epochs: epoch, lossData, lossPde, timeSeconds, peakBytes, estimates, history };
   } finally {
     optimizer.dispose();
     strategy.dispose();
