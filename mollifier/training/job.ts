@@ -121,6 +121,8 @@ export interface JobResult {
     grid: Grid;
     /** Coordinates of the estimate nodes: t, or x and y. */
     coordinates: number[][];
+    /** The parameter's name in the problem (D, k, F, ...). */
+    parameter_name: string;
     /** The estimate the metrics score (config.estimate). */
     parameter: number[];
     parameter_separable: number[] | null;
@@ -352,6 +354,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       fields: {
         grid: e.grid,
         coordinates: gridCoordinates(e.grid).map((c) => Array.from(c)),
+        parameter_name: problem.parameter,
         parameter: Array.from(scored),
         parameter_separable: e.separable ? Array.from(e.separable) : null,
         parameter_direct: Array.from(e.direct),
