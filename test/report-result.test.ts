@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import * as vega from 'vega';
 import { fieldPng, rgbOf } from '../orchestrator/report/raster.js';
+import { robustRange } from '../orchestrator/report/charts.js';
 
 const cli = fileURLToPath(new URL('../../bin/mollifier', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mollifier-report-'));
@@ -42,6 +43,15 @@ test('fieldPng: one pixel per node, y upwards, the scheme at the ends of the dom
   assert.deepEqual(rgbOf('rgb(1, 2, 3)'), [1, 2, 3]);
 });
 
+test("robustRange: the truth's range where there is one (a spike cannot flatten the map), else the estimate's 2-98 %", () => {
+  const estimate = [...Array.from({ length: 98 }, (_, i) => 1 + i / 97), -40, 60];
+  assert.deepEqual(robustRange(estimate, [1, 1.5, 2]), [1, 2]);
+  const [lo, hi] = robustRange(estimate, null);
+  assert.ok(lo >= 1 && lo < 1.03 && hi > 1.97 && hi <= 2, `the outliers -40 and 60 are left out: [${lo}, ${hi}]`);
+  assert.deepEqual(robustRange([NaN, NaN], [3, 4]), [3, 4]);
+  assert.deepEqual(robustRange([2, 5], [NaN]), [2, 5]);
+});
+
 test('report --result of a real 2D train result: truth, recovered and error maps, losses, metrics; pixels are the values', () => {
   const result = join(work, 'heat.json');
   assert.equal(run('train', '--pde', 'heat', '--grid', '12', '--radius', '2', '--epochs', '8', '--seed', '2', '--out', result).code, 0);
@@ -64,8 +74,7 @@ test('report --result of a real 2D train result: truth, recovered and error maps
   assert.match(truthSvg, /image-rendering: pixelated/);
   const png = embeddedPng(truthSvg);
   assert.deepEqual([png.width, png.height], [8, 8]);
-  const all = [...train.fields.parameter, ...train.fields.parameter_true];
-  const [lo, hi] = [Math.min(...all), Math.max(...all)];
+  const [lo, hi] = robustRange(train.fields.parameter, train.fields.parameter_true);
   const truth = train.fields.parameter_true;
   const at = truth.indexOf(Math.max(...truth));
   const [row, column] = [7 - Math.floor(at / 8), at % 8];

@@ -35,6 +35,24 @@ export function finiteRange(...arrays: ReadonlyArray<ArrayLike<number> | null | 
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
 }
 
+/** The q-quantile (0..1) of the finite values, by the nearest rank. */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const finite = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0) return NaN;
+  return finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))]!;
+}
+
+/**
+ * The colour domain of a truth and its estimate: the truth's range where there is a truth (the estimate is
+ * compared on it; its values beyond show in the end colours, so a boundary spike cannot flatten the truth into
+ * one colour), else the estimate's 2-98 % quantiles.
+ */
+export function robustRange(estimate: ArrayLike<number>, truth?: ArrayLike<number> | null): [number, number] {
+  if (truth && Array.from(truth).some(Number.isFinite)) return finiteRange(truth);
+  const [lo, hi] = [quantile(estimate, 0.02), quantile(estimate, 0.98)];
+  return Number.isFinite(lo) ? finiteRange([lo, hi]) : [0, 1];
+}
+
 export interface HeatmapOptions {
   title: string;
   grid: Extract<ReportGrid, { dims: 2 }>;

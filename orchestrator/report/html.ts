@@ -55,6 +55,9 @@ export function reportPage(result: TrainResultFile, figures: Figure[], source: s
 <h1>${escapeHtml(title)}</h1>
 <p class="meta">${escapeHtml(status)} · from ${escapeHtml(source)} · generated ${generated.toISOString()} by mollifier report</p>
 <h2>Fields and losses</h2>
+<p class="meta">A recovered map uses its truth's colour scale: values beyond it show in the end colours (without a truth, the
+scale spans the estimate's 2-98 % range). An error map's diverging scale is centred on 0 and ends at the 98th percentile of
+|error|. One square per grid node.</p>
 ${images || '<p>No fields: the job did not complete.</p>'}
 <h2>Metrics</h2>
 ${result.metrics ? `<table>\n${metricRows(result.metrics)}\n</table>` : '<p>No metrics: the job did not complete.</p>'}

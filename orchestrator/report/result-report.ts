@@ -1,7 +1,7 @@
 // The report of one train result: the recovered parameter beside its truth and their difference, the
 // Laplacian and the fields likewise, the loss curves, and the scored metrics. Returns the files to write (SVG
 // charts and a self-contained index.html that shows them); writing them is the caller's.
-import { finiteRange, heatmapSpec, lossSpec, profileSpec, svgOf, type VegaLiteSpec } from './charts.js';
+import { finiteRange, heatmapSpec, lossSpec, profileSpec, quantile, robustRange, svgOf, type VegaLiteSpec } from './charts.js';
 import { reportPage, type Figure } from './html.js';
 import type { TrainResultFile } from './result-file.js';
 
@@ -28,17 +28,17 @@ export function resultFigures(result: TrainResultFile): FigureSpec[] {
     for (const { key, label, estimate, truth } of pairs) {
       if (fields.grid.dims === 2) {
         const grid = fields.grid;
-        const domain = finiteRange(estimate, truth);
+        const domain = robustRange(estimate, truth);
         if (truth) figures.push({ group: label, name: `${key}-true.svg`, spec: heatmapSpec({ title: `${label}: truth`, grid, values: truth, legend: label, domain, scheme: 'viridis' }), caption: `${label}, true` });
-        figures.push({ group: label, name: `${key}-recovered.svg`, spec: heatmapSpec({ title: `${label}: recovered`, grid, values: estimate, legend: label, domain, scheme: 'viridis' }), caption: truth ? `${label}, recovered (the truth's colour scale)` : `${label}, recovered` });
+        figures.push({ group: label, name: `${key}-recovered.svg`, spec: heatmapSpec({ title: `${label}: recovered`, grid, values: estimate, legend: label, domain, scheme: 'viridis' }), caption: truth ? `${label}, recovered (the truth's scale)` : `${label}, recovered (2-98 % range)` });
         if (truth) {
           const error = difference(estimate, truth);
-          const extent = Math.max(...finiteRange(error).map(Math.abs));
+          const extent = quantile(error.map(Math.abs), 0.98) || Math.max(...finiteRange(error).map(Math.abs));
           figures.push({
             group: label,
             name: `${key}-error.svg`,
             spec: heatmapSpec({ title: `${label}: recovered − true`, grid, values: error, legend: `Δ ${label}`, domain: [-extent, extent], scheme: 'blueorange' }),
-            caption: `${label}, error (diverging scale centred on 0)`,
+            caption: `${label}, recovered − true`,
           });
         }
       } else {
