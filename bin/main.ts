@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { protocolVersion } from '../protocol/version.js';
 import { InputError } from '../mollifier/core.js';
 import { configureLogging, logLevels } from './logging.js';
 
@@ -46,9 +48,16 @@ function missingSubcommand(program: Command, argv: string[]): string {
   return `${command === program ? 'mollifier' : command.name()} needs a subcommand: ${names.join(', ')} (mollifier ${command === program ? '' : `${command.name()} `}--help)`;
 }
 
+/** What `--version` prints: the package, the wire protocol it speaks and the TensorFlow.js it is pinned to. */
+function versionLine(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string; peerDependencies?: Record<string, string> };
+  return `${pkg.name} ${pkg.version} (protocol ${protocolVersion}, TensorFlow.js ${pkg.peerDependencies?.['@tensorflow/tfjs-core'] ?? 'unknown'}, node ${process.version})`;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('mollifier')
     .description('Mollifier layers: kernel derivatives for physics-informed networks')
+    .version(versionLine(), '-V, --version', 'print the version and exit')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })

@@ -106,3 +106,12 @@ test('an unknown or unavailable MOLLIFIER_BACKEND is one line and exit 2, not a 
     assert.equal(result.stderr.trim().split('\n').length, 1);
   }
 });
+
+test('--version prints the package, the protocol and the pinned TensorFlow.js on stdout, exit 0', () => {
+  for (const flag of ['--version', '-V']) {
+    const { code, stdout, stderr } = run(flag);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^mollifier-layers \d+\.\d+\.\d+ \(protocol \d+, TensorFlow\.js 4\.22\.0, node v\d+\.\d+\.\d+\)\n$/);
+    assert.equal(stderr, '');
+  }
+});

@@ -1,5 +1,6 @@
-// `mollifier report table2`: docs/table2.md from a results store alone. The orchestrator's side: it reads the
-// store and never loads TensorFlow.
+// `mollifier report --result FILE --out DIR`: one train result as a page of charts (orchestrator/report/);
+// `mollifier report table2`: docs/table2.md from a results store alone. The orchestrator's side: it reads files
+// and the store and never loads TensorFlow.
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
