@@ -140,19 +140,20 @@ export async function train(data: TrainingData, model: FieldModel, options: Trai
       const at = firstEpoch + r;
       [lossData, lossPde] = [d, p];
       if (at === 0) firstLoss = loss;
-      const diverging = !Number.isFinite(loss) || loss > divergence * Math.max(firstLoss, 1e-12);
+      const nonFinite = !Number.isFinite(loss);
+      const blownUp = loss > divergence * Math.max(firstLoss, 1e-12);
       // The diverging epoch is kept too: the curve shows where it went.
-      if (at === 0 || (at + 1) % historyEvery === 0 || at + 1 === epochs || diverging) {
+      if (at === 0 || (at + 1) % historyEvery === 0 || at + 1 === epochs || nonFinite || blownUp) {
         history.epoch.push(at + 1);
         history.loss.push(loss);
         history.data.push(d);
         history.pde.push(p);
       }
-      if (!Number.isFinite(loss)) {
+      if (nonFinite) {
         [status, reason, epoch] = ['diverged', `loss became ${loss} at epoch ${at + 1} (data ${d}, pde ${p})`, at];
         return false;
       }
-      if (loss > divergence * Math.max(firstLoss, 1e-12)) {
+      if (blownUp) {
         [status, reason, epoch] = ['diverged', `loss ${loss.toExponential(3)} at epoch ${at + 1} exceeds ${divergence} × the first loss ${firstLoss.toExponential(3)}`, at];
         return false;
       }

@@ -12,22 +12,24 @@ export interface ReportFile {
 
 const difference = (a: ArrayLike<number>, b: ArrayLike<number>): number[] => Array.from(a, (v, i) => v - b[i]!);
 
-/** The figures of one result, as specs with their file names and captions. */
 type FigureSpec = { name: string; spec: VegaLiteSpec; caption: string; group: string };
 
+/** The figures of one result, as specs with their file names, captions and groups (one group per quantity). */
 export function resultFigures(result: TrainResultFile): FigureSpec[] {
   const figures: FigureSpec[] = [];
   const fields = result.fields;
   if (fields) {
     const p = fields.parameter_name ?? 'parameter';
+    const grid = fields.grid;
+    // A 1D grid's node times, computed once for every curve.
+    const times = grid.dims === 1 ? Array.from({ length: grid.n }, (_, i) => grid.t0 + i * grid.dt) : [];
     const pairs: Array<{ key: string; label: string; estimate: number[]; truth: number[] | null | undefined }> = [
       { key: 'parameter', label: p, estimate: fields.parameter, truth: fields.parameter_true },
       ...(fields.laplacian ? [{ key: 'laplacian', label: '∇² field', estimate: fields.laplacian, truth: fields.laplacian_true }] : []),
       ...Object.entries(fields.field).map(([name, estimate]) => ({ key: `field-${name}`, label: name, estimate, truth: fields.field_true?.[name] })),
     ];
     for (const { key, label, estimate, truth } of pairs) {
-      if (fields.grid.dims === 2) {
-        const grid = fields.grid;
+      if (grid.dims === 2) {
         const domain = robustRange(estimate, truth);
         if (truth) figures.push({ group: label, name: `${key}-true.svg`, spec: heatmapSpec({ title: `${label}: truth`, grid, values: truth, legend: label, domain, scheme: 'viridis' }), caption: `${label}, true` });
         figures.push({ group: label, name: `${key}-recovered.svg`, spec: heatmapSpec({ title: `${label}: recovered`, grid, values: estimate, legend: label, domain, scheme: 'viridis' }), caption: truth ? `${label}, recovered (the truth's scale)` : `${label}, recovered (2-98 % range)` });
@@ -42,11 +44,10 @@ export function resultFigures(result: TrainResultFile): FigureSpec[] {
           });
         }
       } else {
-        const t = Array.from({ length: fields.grid.n }, (_, i) => (fields.grid as { t0: number; dt: number }).t0 + i * (fields.grid as { dt: number }).dt);
         figures.push({
           group: label,
           name: `${key}.svg`,
-          spec: profileSpec({ title: label, axis: 't', coordinates: t, series: truth ? { true: truth, recovered: estimate } : { recovered: estimate }, valueTitle: label }),
+          spec: profileSpec({ title: label, axis: 't', coordinates: times, series: truth ? { true: truth, recovered: estimate } : { recovered: estimate }, valueTitle: label }),
           caption: truth ? `${label}: true and recovered` : `${label}: recovered`,
         });
       }
