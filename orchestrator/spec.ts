@@ -1,11 +1,14 @@
-// A sweep spec (YAML): name, seeds, base options, a matrix whose cartesian product makes the jobs, with
-// include/exclude lists as in CI matrices. Every problem is reported with its path and file position.
+// A sweep spec (YAML): name, seeds, base options, and the configurations: a matrix whose cartesian product makes
+// them, with include/exclude lists as in CI matrices (method: grid), or `count` draws from per-option distributions
+// (method: random, orchestrator/random-search.ts). Every problem is reported with its path and file position.
 import { InputError } from '../protocol/errors.js';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, type Node } from 'yaml';
 import { z } from 'zod';
 import { fingerprintPath, isBuiltinProblem, jobFileOptions, jobOptionNames, knownProblemsText, limits, noopOptionsSchema, trainingDefaultsDigests, trainOptionsSchema, type JobOptions, type ProblemModule } from '../protocol/index.js';
-import { groupIdOf, jobIdOf } from './canonical.js';
+import { canonicalJson, groupIdOf, jobIdOf } from './canonical.js';
+import { earlyStopRuleOf, earlyStopSchema, type EarlyStopRule } from './early-stop.js';
+import { drawConfigurations, fractionalSample, parameterSchema, searchSeedMax, type Parameter } from './random-search.js';
 
 export interface SpecProblem {
   path: string;
@@ -41,6 +44,13 @@ const specSchema = z.strictObject({
     .default(5)
     .refine((seeds) => typeof seeds === 'number' || seeds.length <= limits.seedsPerSweep, `at most ${limits.seedsPerSweep} seeds`),
   base: optionSet.default({}),
+  /** grid: the matrix's cartesian product; random: `count` configurations drawn from `parameters`. */
+  method: z.enum(['grid', 'random']).default('grid'),
+  count: z.number().int('count is an integer').min(1, 'count is at least 1').max(limits.jobsPerSweep, `at most ${limits.jobsPerSweep.toLocaleString('en-US')} configurations`).optional(),
+  'search-seed': z.number().int('search-seed is an integer ≥ 0').min(0, 'search-seed is an integer ≥ 0').max(searchSeedMax, `search-seed is at most ${searchSeedMax} (32 bits)`).optional(),
+  parameters: z.record(z.string(), parameterSchema(optionValue)).optional(),
+  /** The median-stopping rule (orchestrator/early-stop.ts), for the sweep runner to apply. */
+  'early-stop': earlyStopSchema.optional(),
   /**
    * Options that go with the seeds rather than across them: the seed at position i of the list takes entry
    * i mod n (Table 2's "run i at parameter level i mod 3"). The runs of a configuration stay one group.
@@ -58,7 +68,7 @@ const specSchema = z.strictObject({
 export interface PlannedSweepJob {
   id: string;
   group: string;
-  /** Position in the expanded grid (stable order). */
+  /** Position in the expanded grid or in draw order (stable order). */
   index: number;
   options: JobOptions;
   /** sha256 of each file option's contents (protocol/fingerprint.ts); part of the id, checked by the worker. */
@@ -83,6 +93,8 @@ export interface SweepSpec {
   /** Per-job wall-clock limit in minutes; none when absent. */
   timeoutMinutes?: number;
   seeds: number[];
+  /** Stop jobs whose loss falls behind the others' (orchestrator/early-stop.ts); none when absent. */
+  earlyStop?: EarlyStopRule;
   jobs: PlannedSweepJob[];
 }
 
@@ -130,16 +142,21 @@ function positionOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter,
 const formatPath = (path: ReadonlyArray<PropertyKey>) =>
   path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
 
+const shapeOf = (kind: unknown) => (kind === 'noop' ? noopOptionsSchema : trainOptionsSchema).shape as Record<string, z.ZodType>;
+
+/** Whether a job of this kind has the option at all. */
+function checkOptionName(key: string, kind: unknown): string | undefined {
+  if (key in shapeOf(kind)) return undefined;
+  return jobOptionNames.includes(key)
+    ? `option '${key}' does not apply to ${kind === 'noop' ? 'noop' : 'train'} jobs`
+    : `unknown option '${key}' (options are those of mollifier train: ${jobOptionNames.join(', ')})`;
+}
+
 /** Check one option's name and value on its own, so the error points at where it was written. */
 function checkOption(key: string, value: unknown, kind: unknown): string | undefined {
-  const schema = kind === 'noop' ? noopOptionsSchema : trainOptionsSchema;
-  const shape = schema.shape as Record<string, z.ZodType>;
-  if (!(key in shape)) {
-    return jobOptionNames.includes(key)
-      ? `option '${key}' does not apply to ${kind === 'noop' ? 'noop' : 'train'} jobs`
-      : `unknown option '${key}' (options are those of mollifier train: ${jobOptionNames.join(', ')})`;
-  }
-  const checked = shape[key]!.safeParse(value);
+  const unknown = checkOptionName(key, kind);
+  if (unknown) return unknown;
+  const checked = shapeOf(kind)[key]!.safeParse(value);
   return checked.success ? undefined : checked.error.issues.map((i) => i.message).join('; ');
 }
 
@@ -180,6 +197,16 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
   if (!parsed.success) throw new SpecError(file, parsed.error.issues.map((i) => at(i.path as Array<string | number>, i.message)));
   const spec = parsed.data;
   const problems: SpecProblem[] = [];
+  const parameters: Record<string, Parameter> = spec.parameters ?? {};
+  if (spec.method === 'random') {
+    if ('matrix' in (raw as object)) problems.push(at(['matrix'], "method: random draws its configurations from 'parameters'; a matrix is for method: grid"));
+    if (spec.count === undefined) problems.push(at(['method'], `method: random needs 'count', the configurations to draw (1 to ${limits.jobsPerSweep.toLocaleString('en-US')})`));
+    if (!Object.keys(parameters).length) problems.push(at(spec.parameters ? ['parameters'] : ['method'], "method: random needs 'parameters': at least one option with its distribution"));
+  } else {
+    for (const key of ['parameters', 'count', 'search-seed'] as const) {
+      if (spec[key] !== undefined) problems.push(at([key], `'${key}' is for method: random (add 'method: random'${key === 'parameters' ? ', or list the values in a matrix' : ''})`));
+    }
+  }
   // Job outcomes that crash a thread or SIGKILL a worker exist for tests of those paths (test builds set
   // MOLLIFIER_TEST_JOBS=1); a spec elsewhere cannot ask for them, and workers refuse them too (worker/job-thread.ts).
   if (process.env.MOLLIFIER_TEST_JOBS !== '1') {
@@ -187,6 +214,8 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
     const outcomes: Array<[Array<string | number>, unknown]> = [[['base', 'outcome'], (spec.base as Record<string, unknown>).outcome]];
     const matrix = spec.matrix as Record<string, unknown>;
     if (Array.isArray(matrix.outcome)) matrix.outcome.forEach((v, i) => outcomes.push([['matrix', 'outcome', i], v]));
+    const drawn = parameters.outcome;
+    if (drawn?.distribution === 'choice') drawn.values.forEach((v, i) => outcomes.push([['parameters', 'outcome', 'values', i], v]));
     for (const key of ['include', 'exclude'] as const) {
       if (Array.isArray(matrix[key])) (matrix[key] as Array<Record<string, unknown>>).forEach((set, i) => outcomes.push([['matrix', key, i, 'outcome'], set?.outcome]));
     }
@@ -205,6 +234,22 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
       if (problem) problems.push(at(['matrix', key, i], problem));
     });
   }
+  // A drawn value is checked as a grid's listed one: a choice's values each; a range by its bounds (the options'
+  // rules are ranges), and by a fraction inside it, which an integer option refuses.
+  for (const [key, parameter] of Object.entries(parameters)) {
+    const unknown = key === 'seed' ? "seeds are set by the top-level 'seeds', not drawn" : checkOptionName(key, baseKind);
+    if (unknown) {
+      problems.push(at(['parameters', key], unknown));
+      continue;
+    }
+    const values: Array<[Array<string | number>, unknown]> =
+      parameter.distribution === 'choice' ? parameter.values.map((v, i) => [['parameters', key, 'values', i], v]) : [[['parameters', key, 'min'], parameter.min], [['parameters', key, 'max'], parameter.max]];
+    const found = values.map(([path, value]) => [path, checkOption(key, value, baseKind)] as const).filter(([, problem]) => problem);
+    for (const [path, problem] of found) problems.push(at(path, problem!));
+    const fraction = fractionalSample(parameter);
+    const fractionProblem = !found.length && fraction !== undefined ? checkOption(key, fraction, baseKind) : undefined;
+    if (fractionProblem) problems.push(at(['parameters', key, 'distribution'], `${key} ${fraction} is refused (${fractionProblem}): a ${parameter.distribution} draws fractions; use distribution: int`));
+  }
   for (const [name, entries] of [['include', include], ['exclude', exclude]] as const) {
     entries.forEach((entry, i) => {
       for (const [key, value] of Object.entries(entry)) {
@@ -217,7 +262,8 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
   const cycleKeys = [...new Set(cycle.flatMap((entry) => Object.keys(entry)))];
   cycle.forEach((entry, i) => {
     for (const [key, value] of Object.entries(entry)) {
-      const problem = key === 'seed' ? 'seeds are set by the top-level \'seeds\'' : key in lists ? `${key} is also a matrix list: give it in one place` : checkOption(key, value, baseKind);
+      const problem =
+        key === 'seed' ? "seeds are set by the top-level 'seeds'" : key in lists ? `${key} is also a matrix list: give it in one place` : key in parameters ? `${key} is also a drawn parameter: give it in one place` : checkOption(key, value, baseKind);
       if (problem) problems.push(at(['cycle', i, key], problem));
     }
   });
@@ -228,12 +274,16 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
   const matrixKeys = Object.keys(lists);
   // The size is known before anything is built: refuse a matrix past the limit from its list lengths alone.
   const count = (n: number) => n.toLocaleString('en-US');
-  const product = Object.values(lists).reduce((n, values) => n * values.length, 1);
-  if ((product + include.length) * seeds.length > limits.jobsPerSweep) {
-    const combinations = product + include.length;
-    throw new SpecError(file, [at(['matrix'], `${count(combinations)} combinations × ${count(seeds.length)} seeds = ${count(combinations * seeds.length)} jobs; a sweep holds at most ${count(limits.jobsPerSweep)} (split it into several sweeps)`)]);
+  const random = spec.method === 'random';
+  const combinations = random ? spec.count! : Object.values(lists).reduce((n, values) => n * values.length, 1) + include.length;
+  if (combinations * seeds.length > limits.jobsPerSweep) {
+    throw new SpecError(file, [at([random ? 'count' : 'matrix'], `${count(combinations)} ${random ? 'configurations' : 'combinations'} × ${count(seeds.length)} seeds = ${count(combinations * seeds.length)} jobs; a sweep holds at most ${count(limits.jobsPerSweep)} (split it into several sweeps)`)]);
   }
-  const combos = applyInclude(cartesian(lists), include, matrixKeys).filter((combo) => !exclude.some((pattern) => matchesAll(combo, pattern)));
+  // Equal draws (a choice or int draws a configuration again) are one configuration: one group, its seeds once.
+  const distinct = (all: OptionSet[]) => [...new Map(all.map((combo) => [canonicalJson(combo), combo])).values()];
+  const combos = random
+    ? distinct(drawConfigurations(parameters, spec.count!, spec['search-seed'] ?? 0))
+    : applyInclude(cartesian(lists), include, matrixKeys).filter((combo) => !exclude.some((pattern) => matchesAll(combo, pattern)));
   if (combos.length === 0) throw new SpecError(file, [at(['matrix'], 'the matrix is empty: every combination is excluded')]);
   const jobs: PlannedSweepJob[] = [];
   const ids = new Set<string>();
@@ -293,6 +343,7 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
     ...(spec.description ? { description: spec.description } : {}),
     ...(spec['timeout-minutes'] !== undefined ? { timeoutMinutes: spec['timeout-minutes'] } : {}),
     seeds,
+    ...(spec['early-stop'] ? { earlyStop: earlyStopRuleOf(spec['early-stop']) } : {}),
     jobs,
   };
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { jobStatusOf, type FailureMessage, type JobOptions, type JobStatus, type ResultMessage } from '../protocol/index.js';
 import type { PlannedSweepJob } from './spec.js';
 import { checkStorePath, StoreError } from './store-file.js';
+import { ArtifactTables, artifactSchema, artifactTables } from './artifact-store.js';
 
 export { StoreError } from './store-file.js';
 
@@ -95,7 +96,7 @@ const addedColumns = [
   ['jobs', 'inputs', 'TEXT'],
 ] as const;
 
-const storeTables = { sweeps: ['name', 'spec', 'created_at', 'updated_at'], jobs: ['sweep', 'id', 'grp', 'idx', 'options', 'status'] } as const;
+const storeTables = { sweeps: ['name', 'spec', 'created_at', 'updated_at'], jobs: ['sweep', 'id', 'grp', 'idx', 'options', 'status'], ...artifactTables } as const;
 
 /** A database holding other tables, or our tables with other columns, is not ours to write into. */
 function checkSchema(db: Database.Database, path: string): void {
@@ -113,6 +114,8 @@ function checkSchema(db: Database.Database, path: string): void {
 
 export class ResultStore {
   private readonly db: Database.Database;
+  /** Each job's fields and loss history (artifact-store.ts), written in the same transactions as the jobs. */
+  readonly artifacts: ArtifactTables;
 
   /** Opens (or, with `create`, makes) a store; a file that is not one is a StoreError naming why (store-file.ts). */
   constructor(readonly path: string, options: { create?: boolean } = {}) {
@@ -129,6 +132,7 @@ export class ResultStore {
       this.db.pragma('busy_timeout = 5000');
       checkSchema(this.db, path);
       this.db.exec(schema);
+      this.db.exec(artifactSchema);
       for (const [table, column, type] of addedColumns) {
         const have = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).some((c) => c.name === column);
         if (!have) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
@@ -139,6 +143,7 @@ export class ResultStore {
       // A truncated or damaged file shows here, at its first read.
       throw new StoreError(`--store ${path}: ${(error as Error).message}`);
     }
+    this.artifacts = new ArtifactTables(this.db);
   }
 
   /**
@@ -203,14 +208,19 @@ export class ResultStore {
   recordResult(result: ResultMessage): boolean {
     const status: JobStatus = jobStatusOf(result.status);
     const duration = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000;
-    const changes = this.db
-      .prepare(
-        `UPDATE jobs SET status = ?, reason = ?, metrics = ?, attempts = MAX(attempts, ?), host = ?, lane = ?, device = ?,
-           started_at = ?, finished_at = ?, duration_s = ?
-         WHERE sweep = ? AND id = ? AND status IN ('queued', 'running') AND generation = ? AND retired = 0`,
-      )
-      .run(status, result.reason ?? null, result.metrics ? JSON.stringify(result.metrics) : null, result.attempt, result.host, result.lane, result.device, result.started_at, result.finished_at, duration, result.sweep, result.job, result.generation ?? 0).changes;
-    return changes === 1;
+    const update = this.db.prepare(
+      `UPDATE jobs SET status = ?, reason = ?, metrics = ?, attempts = MAX(attempts, ?), host = ?, lane = ?, device = ?,
+         started_at = ?, finished_at = ?, duration_s = ?
+       WHERE sweep = ? AND id = ? AND status IN ('queued', 'running') AND generation = ? AND retired = 0`,
+    );
+    // The job's end and its artifact in one commit: a crash leaves both or neither (the parts stay staged).
+    return this.db.transaction(() => {
+      const ended =
+        update.run(status, result.reason ?? null, result.metrics ? JSON.stringify(result.metrics) : null, result.attempt, result.host, result.lane, result.device, result.started_at, result.finished_at, duration, result.sweep, result.job, result.generation ?? 0).changes === 1;
+      if (ended) this.artifacts.commit(result, new Date().toISOString());
+      else if (result.artifact) this.db.prepare('DELETE FROM artifact_parts WHERE sweep = ? AND job = ? AND artifact = ?').run(result.sweep, result.job, result.artifact.id);
+      return ended;
+    })();
   }
 
   /** The queue gave up on a job: failed, unless a result ended it first. */
@@ -230,6 +240,16 @@ export class ResultStore {
   /** Failed jobs go back to the queue under a new generation (a new message id, so the queue takes it). */
   retryFailed(sweep: string): number {
     return this.db.prepare("UPDATE jobs SET status = 'queued', reason = NULL, generation = generation + 1 WHERE sweep = ? AND status = 'failed' AND retired = 0").run(sweep).changes;
+  }
+
+  /**
+   * An interrupted `sweep run` puts the sweep's running jobs back in the queue (returns how many): no process
+   * watches them now, so `running` would be a lie. Same generation: a worker that still finishes one (NATS) has
+   * its result taken on resume, as recordResult accepts a queued job. Where and since when are cleared, for the
+   * next run's progress to record its own.
+   */
+  requeueRunning(sweep: string): number {
+    return this.db.prepare("UPDATE jobs SET status = 'queued', host = NULL, lane = NULL, device = NULL, started_at = NULL WHERE sweep = ? AND status = 'running' AND retired = 0").run(sweep).changes;
   }
 
   jobs(sweep?: string): JobRow[] {

@@ -95,7 +95,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   const skipped = store.counts(sweep).total - unfinished.length;
   log.info({ jobs: spec.jobs.length, new: added, unfinished: unfinished.length, skipped, run }, `sweep ${sweep}: ${spec.jobs.length} jobs, ${unfinished.length} to run, ${skipped} already ended`);
   /** Why a result cannot be real, or null: of another run, or without its job's ticket. */
-  const forged = (result: ResultMessage): string | null => {
+  const forged = (result: Pick<ResultMessage, 'run' | 'job' | 'generation' | 'ticket'>): string | null => {
     if (result.run !== run) return `of run ${result.run}, not this store's ${run}`;
     return ticketMatches(ticketOf(secret, sweep, run, result.job, result.generation ?? 0), result.ticket) ? null : 'its ticket is not the one its job was sent with';
   };
@@ -227,12 +227,24 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
           const jobOptions = optionsOf.get(result.job);
           if (metrics && jobOptions) metrics.result(result, jobOptions);
           log.info({ job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);
+          const problem = result.artifact ? store.artifacts.problem(sweep, result.job) : null;
+          if (problem) log.warn({ job: result.job }, `job ${result.job}: its result is kept without its fields and loss history: ${problem}`);
         } else {
           duplicates++;
           followStore(result.job);
         }
         // Committed (or already there): only now may the message go.
         await event.delivery.ack();
+      } else if (event.kind === 'artifact') {
+        const part = event.delivery.value;
+        const why = forged(part);
+        if (why) {
+          refused++;
+          log.warn({ job: part.job, host: part.host }, `refused an artifact part for job ${part.job} from ${part.host}: ${why}`);
+        } else store.artifacts.stage(part);
+        await event.delivery.ack();
+        // A part changes no count.
+        continue;
       } else {
         const failure = event.delivery.value;
         if (recordFailed(failure)) log.warn({ job: failure.job, reason: failure.reason }, `job ${failure.job} failed: ${failure.reason}`);
@@ -240,6 +252,8 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
       }
       update();
     }
+    // Parts whose result never came (their try died; the job ended through another): nothing will collect them.
+    if (remaining() === 0) store.artifacts.dropStaged(sweep);
   } finally {
     stopProgress();
     stopHeartbeat();

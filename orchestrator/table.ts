@@ -1,6 +1,8 @@
 // `sweep table` formats: md (the paper's Table 2 layout: rows problem × metric, columns model variants),
-// csv (one line per group and metric) and json.
+// csv (one line per group and metric) and json; and `--runs`, one CSV line per job (runsCsv).
+import { stringify } from 'csv-stringify/sync';
 import type { GroupStatistics, MetricSummary } from './statistics.js';
+import type { JobRow } from './store.js';
 
 export const tableFormats = ['md', 'csv', 'json'] as const;
 export type TableFormat = (typeof tableFormats)[number];
@@ -113,24 +115,42 @@ export function markdownTable(groups: readonly GroupStatistics[]): string {
   if (groups.length === 0) return 'No jobs in the store.\n';
   const varying = varyingKeys(groups);
   const lines = metricTable(groups, { columnOf: (g) => columnName(g.options), rowOf: (g) => rowName(g.options, varying), metrics: shownMetrics });
-  return `${lines.join('\n')}\n\nmean ± sample standard deviation over completed runs (n); \`--format json\` adds the 95 % t-intervals and every metric.\n`;
+  return `${lines.join('\n')}\n\nmean ± sample standard deviation over completed runs (n); \`--format json\` adds the 95 % intervals (Student t; Fisher z for correlations) and every metric.\n`;
 }
 
-const csvField = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+/** A CSV cell: text as it is, numbers and booleans as JSON writes them, objects as JSON, nothing as empty. */
+const csvCell = (value: unknown): string =>
+  value === null || value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/** Quoting and escaping by csv-stringify (README's library list), so any value reads back with a CSV parser. */
+const csvText = (header: readonly string[], rows: readonly unknown[][]): string => stringify([[...header], ...rows.map((row) => row.map(csvCell))]);
 
 export function csvTable(groups: readonly GroupStatistics[]): string {
   const optionKeys = [...new Set(groups.flatMap((g) => Object.keys(g.options)))].sort();
   const header = ['sweep', 'group', ...optionKeys, 'metric', 'n', 'mean', 'std', 'ci95_low', 'ci95_high'];
-  const lines = [header.join(',')];
-  for (const g of groups) {
-    for (const [name, s] of Object.entries(g.metrics)) {
-      lines.push([g.sweep, g.group, ...optionKeys.map((k) => g.options[k]), name, s.n, s.mean, s.std, s.ci95?.[0], s.ci95?.[1]].map(csvField).join(','));
-    }
-  }
-  return `${lines.join('\n')}\n`;
+  const rows = groups.flatMap((g) => Object.entries(g.metrics).map(([name, s]) => [g.sweep, g.group, ...optionKeys.map((k) => g.options[k]), name, s.n, s.mean, s.std, s.ci95?.[0], s.ci95?.[1]]));
+  return csvText(header, rows);
+}
+
+/**
+ * `sweep table --runs`: one line per job, for analysis elsewhere. Options and metrics get `options.` and
+ * `metrics.` prefixes (the keys of `sweep status --json`) because their names meet each other and the job's own
+ * columns (option `estimate` and metric `estimate`, the job's `device` and metric `device`). Only the options
+ * that differ between the jobs shown are columns; the seed has its own.
+ */
+export function runsCsv(rows: readonly JobRow[]): string {
+  const optionsOf = (row: JobRow) => row.options as Record<string, unknown>;
+  const optionKeys = [...new Set(rows.flatMap((r) => Object.keys(optionsOf(r))))]
+    .filter((k) => k !== 'seed' && new Set(rows.map((r) => JSON.stringify(optionsOf(r)[k]))).size > 1)
+    .sort();
+  const metricKeys = [...new Set(rows.flatMap((r) => Object.keys(r.metrics ?? {})))].sort();
+  const header = ['sweep', 'group', 'job', 'seed', ...optionKeys.map((k) => `options.${k}`), 'status', 'attempts', 'host', 'lane', 'device', 'duration_s', 'started_at', 'finished_at', ...metricKeys.map((k) => `metrics.${k}`), 'reason'];
+  const lines = rows.map((r) => [
+    r.sweep, r.group, r.id, optionsOf(r).seed, ...optionKeys.map((k) => optionsOf(r)[k]),
+    r.status, r.attempts, r.host, r.lane, r.device, r.duration_s, r.started_at, r.finished_at,
+    ...metricKeys.map((k) => r.metrics?.[k]), r.reason,
+  ]);
+  return csvText(header, lines);
 }
 
 export function jsonTable(groups: readonly GroupStatistics[]): string {

@@ -26,6 +26,11 @@ export function encode<T extends MessageType>(type: T, message: Message<T>): Uin
 }
 
 export function decode<T extends MessageType>(type: T, bytes: Uint8Array): Decoded<Message<T>> {
+  return decodeOneOf([type], bytes);
+}
+
+/** A message of any of the given types (a subject that carries several), checked against its own schema. */
+export function decodeOneOf<T extends MessageType>(types: readonly T[], bytes: Uint8Array): Decoded<Message<T>> {
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(bytes));
@@ -38,7 +43,8 @@ export function decode<T extends MessageType>(type: T, bytes: Uint8Array): Decod
     return { ok: false, error: `protocol version ${JSON.stringify(v)} is not ${protocolVersion}`, ...(Number.isInteger(v) ? { otherVersion: v as number } : {}) };
   }
   const t = (value as { type?: unknown }).type;
-  if (t !== type) return { ok: false, error: `expected a ${type} message, got type ${JSON.stringify(t)}` };
+  const type = types.find((candidate) => candidate === t);
+  if (type === undefined) return { ok: false, error: `expected a ${types.join(' or ')} message, got type ${JSON.stringify(t)}` };
   const checked = messageSchemas[type].safeParse(value);
   return checked.success ? { ok: true, value: checked.data as Message<T> } : { ok: false, error: `invalid ${type} message: ${describeIssues(checked.error)}` };
 }

@@ -1,6 +1,6 @@
 // The embedded transport: the orchestrator and the lanes in one process, no server. Same contract as NATS:
 // explicit acks, redelivery of nak'ed jobs up to maxDeliver, one delivery per (sweep, run, epoch, job, generation).
-import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
+import type { ArtifactMessage, CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
 import { SweepTakenError, type Delivery, type OrchestratorTransport, type SweepEvent, type SweepHolder, type WorkerTransport } from './transport.js';
 import { protocolVersion } from './version.js';
 import { AsyncQueue } from './async-queue.js';
@@ -114,6 +114,10 @@ export class InProcessBroker {
     publishResult: async (result: ResultMessage) => {
       const delivery: Delivery<ResultMessage> = { value: result, attempt: 1, ack: async () => undefined, nak: async () => undefined, working: () => undefined };
       this.eventsOf(`${result.sweep}.${result.run}`).push({ kind: 'result', delivery });
+    },
+    publishArtifact: async (part: ArtifactMessage) => {
+      const delivery: Delivery<ArtifactMessage> = { value: part, attempt: 1, ack: async () => undefined, nak: async () => undefined, working: () => undefined };
+      this.eventsOf(`${part.sweep}.${part.run}`).push({ kind: 'artifact', delivery });
     },
     publishProgress: (progress) => {
       for (const { sweep, handler } of this.progressHandlers) if (sweep === progress.sweep) handler(progress);

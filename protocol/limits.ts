@@ -26,4 +26,11 @@ export const limits = {
   reasonChars: 4096,
   /** The largest message this system sends; nats-server's default max_payload is 1 MiB. */
   messageBytes: 256 * 1024,
+  /**
+   * A job's artifact, deflated (protocol/artifact.ts): 8 MiB holds a 512×512 grid's six arrays. Past it the job's
+   * result is kept without its pictures, with the reason logged.
+   */
+  artifactBytes: 8 * 2 ** 20,
+  /** One part of an artifact: its base64 (4/3 as long) and the message around it stay under messageBytes. */
+  artifactPartBytes: 160 * 1024,
 } as const;

@@ -13,6 +13,9 @@ const timestamp = z.string().datetime();
 const run = z.string().regex(/^[0-9a-f]{16}$/, 'a run id is 16 hex digits');
 /** A job's ticket: only a worker that was handed the job knows it, and its result must carry it back. */
 const ticket = z.string().regex(/^[0-9a-f]{32}$/, 'a ticket is 32 hex digits');
+const artifactId = z.string().regex(/^[0-9a-f]{16}$/, 'an artifact id is 16 hex digits');
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 hex digits');
+const artifactPartsMax = Math.ceil(limits.artifactBytes / limits.artifactPartBytes);
 const where = { host: z.string().min(1), lane: z.string().min(1), device: z.string().min(1), pid: z.number().int() };
 
 /** One job to run: the orchestrator → any worker. */
@@ -55,6 +58,29 @@ export const resultMessageSchema = z.strictObject({
   ...where,
   started_at: timestamp,
   finished_at: timestamp,
+  /** The job's artifact, sent before this result in `parts` artifact messages (protocol/artifact.ts). */
+  artifact: z.strictObject({ id: artifactId, parts: z.number().int().positive().max(artifactPartsMax), bytes: z.number().int().positive().max(limits.artifactBytes), sha256 }).optional(),
+});
+
+/**
+ * One part of a job's artifact: worker → orchestrator on the result's subject, ahead of the result (JetStream
+ * keeps their order). The ticket, as on the result, says the sender was handed the job.
+ */
+export const artifactMessageSchema = z.strictObject({
+  ...header,
+  type: z.literal('artifact'),
+  sweep: sweepName,
+  run,
+  job: id,
+  ticket,
+  generation: z.number().int().nonnegative(),
+  artifact: artifactId,
+  /** 0-based. */
+  part: z.number().int().nonnegative().max(artifactPartsMax - 1),
+  parts: z.number().int().positive().max(artifactPartsMax),
+  host: z.string().min(1),
+  /** This part's bytes, base64. */
+  data: z.string().max(Math.ceil(limits.artifactPartBytes / 3) * 4),
 });
 
 /** Training progress of a running job (core NATS, best effort). */
@@ -109,6 +135,7 @@ export const cancelMessageSchema = z.strictObject({
 export const messageSchemas = {
   job: jobMessageSchema,
   result: resultMessageSchema,
+  artifact: artifactMessageSchema,
   progress: progressMessageSchema,
   heartbeat: heartbeatMessageSchema,
   failure: failureMessageSchema,
@@ -118,6 +145,7 @@ export const messageSchemas = {
 export type MessageType = keyof typeof messageSchemas;
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 export type ResultMessage = z.infer<typeof resultMessageSchema>;
+export type ArtifactMessage = z.infer<typeof artifactMessageSchema>;
 export type ProgressMessage = z.infer<typeof progressMessageSchema>;
 export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 export type FailureMessage = z.infer<typeof failureMessageSchema>;

@@ -1,7 +1,7 @@
 // How the orchestrator and the workers meet: two narrow interfaces, implemented over NATS JetStream
 // (nats/orchestrator-transport.ts, nats/worker-transport.ts) and in process (in-process-transport.ts, the embedded default). Neither side knows which.
 import { InputError } from './errors.js';
-import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
+import type { ArtifactMessage, CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from './messages.js';
 
 /** A message that must be settled: ack when done with it, nak to have it delivered again. */
 export interface Delivery<T> {
@@ -47,8 +47,11 @@ export class SweepTakenError extends InputError {
   }
 }
 
-/** A result, or the queue giving up on a job; each is acked once the store holds it. */
-export type SweepEvent = { kind: 'result'; delivery: Delivery<ResultMessage> } | { kind: 'failure'; delivery: Delivery<FailureMessage> };
+/** A result, a part of a result's artifact, or the queue giving up on a job; each is acked once the store holds it. */
+export type SweepEvent =
+  | { kind: 'result'; delivery: Delivery<ResultMessage> }
+  | { kind: 'artifact'; delivery: Delivery<ArtifactMessage> }
+  | { kind: 'failure'; delivery: Delivery<FailureMessage> };
 
 export interface OrchestratorTransport {
   /** True when queued jobs outlive this process (NATS): a resumed sweep must not count on re-enqueueing. */
@@ -76,6 +79,8 @@ export interface WorkerTransport {
   nextJob(): Promise<Delivery<JobMessage> | null>;
   /** Resolves once the result is durably accepted (JetStream ack); retries through reconnects. */
   publishResult(result: ResultMessage): Promise<void>;
+  /** One part of a job's artifact, durably like a result; every part is published before the result naming it. */
+  publishArtifact(part: ArtifactMessage): Promise<void>;
   publishProgress(progress: ProgressMessage): void;
   publishHeartbeat(heartbeat: HeartbeatMessage): void;
   /** Any sweep cancelled: stop its running jobs, drop its jobs still on their way. */

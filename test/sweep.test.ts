@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { decode, encode, protocolVersion, type ResultMessage } from '../protocol/index.js';
 import { parseSpec, SpecError } from '../orchestrator/spec.js';
 import { ResultStore } from '../orchestrator/store.js';
-import { groupStatistics, summarise } from '../orchestrator/statistics.js';
+import { groupStatistics, isCorrelationMetric, summarise, summariseMetric } from '../orchestrator/statistics.js';
 import { formatTable } from '../orchestrator/table.js';
 import { CliProcess } from './support/services.js';
 
@@ -135,6 +135,41 @@ test('statistics: mean, sample std and the 95 % t-interval on known values', () 
   assert.match(md, /\| problem \| metric \| PINN\+M \| PINN \|/);
   assert.match(md, /\| heat \| time \(s\) \| 1\.0 ± 1\.0 \(n=3\) \| 4\.0 ± 1\.0 \(n=3\) \|/);
   store.close();
+});
+
+test('statistics: correlations get the Fisher-z interval, inside (-1, 1), checked by hand; ±1 stays finite', () => {
+  // Which metrics are correlations: a `corr` word in the name, nothing else.
+  for (const name of ['param_corr', 'param_corr_smoothed', 'laplacian_corr', 'direct_param_corr', 'direct_param_corr_smoothed']) assert.ok(isCorrelationMetric(name), name);
+  for (const name of ['param_mean', 'time_s', 'correction', 'scorr', 'corrx']) assert.ok(!isCorrelationMetric(name), name);
+  // Near 1 the plain t-interval runs past 1 (upper 1.0445); the Fisher one cannot.
+  const high = [0.99, 0.95, 0.999];
+  assert.ok(summarise(high).ci95![1] > 1, 'the t-interval would exceed 1');
+  const fisher = summariseMetric('param_corr', high);
+  assert.ok(fisher.ci95![0] > -1 && fisher.ci95![1] < 1, `${fisher.ci95}`);
+  assert.ok(Math.abs(fisher.mean! - 0.9796666666666667) < 1e-12, 'the mean stays the plain mean of r');
+  // By hand, r = 0.5, 0.6, 0.7: z = atanh(r), t(0.975, 2) = 0.95 / √(2 · 0.975 · 0.025) (the closed form for 2 df),
+  // half = t · sd(z) / √3, interval tanh(mean z ± half) = [0.298327, 0.800075].
+  const z = [0.5, 0.6, 0.7].map(Math.atanh);
+  const zMean = (z[0]! + z[1]! + z[2]!) / 3;
+  const half = (0.95 / Math.sqrt(2 * 0.975 * 0.025)) * (Math.sqrt(z.reduce((s, v) => s + (v - zMean) ** 2, 0) / 2) / Math.sqrt(3));
+  const known = summariseMetric('laplacian_corr', [0.5, 0.6, 0.7]);
+  assert.ok(Math.abs(known.ci95![0] - Math.tanh(zMean - half)) < 1e-9 && Math.abs(known.ci95![1] - Math.tanh(zMean + half)) < 1e-9, `${known.ci95}`);
+  assert.ok(Math.abs(known.ci95![0] - 0.298327) < 1e-6 && Math.abs(known.ci95![1] - 0.800075) < 1e-6);
+  assert.ok(Math.abs(known.mean! - 0.6) < 1e-12 && Math.abs(known.std! - 0.1) < 1e-12);
+  // r = ±1 exactly (a constant prediction of a constant truth) is clamped: finite, and the interval stays open.
+  for (const values of [[1, 1, 1], [1, 0.2], [-1, -1], [1, -1, 0.5]]) {
+    const s = summariseMetric('param_corr', values);
+    assert.ok(s.ci95 && s.ci95.every((v) => Number.isFinite(v) && v > -1 && v < 1), `${values}: ${s.ci95}`);
+  }
+  // A table of a store: param_corr by Fisher, time_s by the plain t-interval.
+  const store = new ResultStore(join(tmp(), 'fisher.sqlite'));
+  const spec = parseSpec('name: s\nseeds: 3\nbase: {pde: heat}\n');
+  store.plan('s', spec.jobs);
+  spec.jobs.forEach((job, i) => store.recordResult(result(job.id, 'completed', { param_corr: high[i]!, time_s: high[i]! })));
+  const [group] = groupStatistics(store.jobs('s'));
+  store.close();
+  assert.deepEqual(group!.metrics.param_corr!.ci95, fisher.ci95);
+  assert.deepEqual(group!.metrics.time_s!.ci95, summarise(high).ci95);
 });
 
 test('sweep run, embedded: an invalid spec exits 2 with every error path', () => {

@@ -3,6 +3,7 @@
 // no-op lane never pays for it and a load failure is a failed job, not a thread that respawns in a loop.
 import type { MessagePort } from 'node:worker_threads';
 import { fingerprintPath, isBuiltinProblem, type JobOptions, type ProblemModule } from '../protocol/index.js';
+import { noopArtifact, trainArtifact } from './artifact.js';
 import { changedInput, publicReadError, refusedFile } from './data-roots.js';
 import { logger } from '../mollifier/core.js';
 
@@ -30,6 +31,8 @@ export interface ThreadOutcome {
   status: 'completed' | 'diverged' | 'failed';
   reason?: string;
   metrics: Record<string, number | string | boolean | null> | null;
+  /** The job's artifact, encoded (protocol/artifact.ts); absent when the job produced no fields. */
+  artifact?: Uint8Array;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,7 +53,8 @@ async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: Mes
   if (options.outcome === 'crash') process.exit(70);
   if (options.outcome === 'kill-process') process.kill(process.pid, 'SIGKILL');
   if (options.outcome === 'failed') return { status: 'failed', reason: 'noop job asked to fail', metrics: null };
-  return { status: 'completed', metrics: { duration_ms: performance.now() - started, seed: options.seed } };
+  const artifact = options['artifact-grid'] > 0 ? noopArtifact(options['artifact-grid'], options.seed, steps, String(options.label ?? '')) : undefined;
+  return { status: 'completed', metrics: { duration_ms: performance.now() - started, seed: options.seed }, ...(artifact ? { artifact } : {}) };
 }
 
 /**
@@ -77,10 +81,18 @@ async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: M
   const result = await runJob({ ...jobConfigOf(options), ...(problem ? { problem } : {}) }, {
     onProgress: (p) => port.postMessage({ epoch: p.epoch, epochs: p.epochs, loss: p.loss, lossData: p.lossData, lossPde: p.lossPde, rate: p.rate } satisfies ThreadProgress),
   });
+  let artifact: Uint8Array | undefined;
+  try {
+    artifact = trainArtifact(result);
+  } catch (error) {
+    // Too large to send (limits.ts): the scalars still go; the pictures are what is lost.
+    logger().warn({ err: (error as Error).message }, 'job artifact not sent');
+  }
   return {
     status: result.status,
     ...(result.reason ? { reason: result.reason } : {}),
     metrics: result.metrics ? flattenMetrics(result.metrics) : null,
+    ...(artifact ? { artifact } : {}),
   };
 }
 

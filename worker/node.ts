@@ -1,7 +1,7 @@
 // A worker node: pulls jobs for its free slots, runs them on its lanes, reports progress, heartbeats and
 // results, and acks a job only once its result is durably published (a crash before that redelivers it).
 import { hostname } from 'node:os';
-import { protocolVersion, type Delivery, type JobMessage, type WorkerTransport } from '../protocol/index.js';
+import { artifactParts, newArtifactId, protocolVersion, sha256Hex, type Delivery, type JobMessage, type ResultMessage, type WorkerTransport } from '../protocol/index.js';
 import { Lane } from './lane.js';
 
 export interface WorkerLog {
@@ -113,11 +113,13 @@ export class WorkerNode {
         this.options.log.info(log, `job ${job.id} handed back (worker stopping)`);
         return;
       }
+      const artifact = outcome.artifact ? await this.publishArtifact(job, outcome.artifact) : undefined;
       await this.transport.publishResult({
         v: protocolVersion, type: 'result', sweep: job.sweep, run: job.run, job: job.id, ticket: job.ticket, generation: job.generation ?? 0, status: outcome.status,
         ...(outcome.reason ? { reason: outcome.reason.slice(0, 4000) } : {}),
         metrics: outcome.metrics, attempt: delivery.attempt, ...this.where(lane),
         started_at: started.toISOString(), finished_at: new Date().toISOString(),
+        ...(artifact ? { artifact } : {}),
       });
       await delivery.ack();
       this.options.log.info({ ...log, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) }, `job ${job.id} ${outcome.status}`);
@@ -129,6 +131,19 @@ export class WorkerNode {
       clearInterval(working);
       this.running.delete(key);
     }
+  }
+
+  /** Publishes a job's artifact in parts, all before its result; returns what the result names. */
+  private async publishArtifact(job: JobMessage, bytes: Uint8Array): Promise<NonNullable<ResultMessage['artifact']>> {
+    const id = newArtifactId();
+    const parts = artifactParts(bytes);
+    for (const [part, data] of parts.entries()) {
+      await this.transport.publishArtifact({
+        v: protocolVersion, type: 'artifact', sweep: job.sweep, run: job.run, job: job.id, ticket: job.ticket, generation: job.generation ?? 0,
+        artifact: id, part, parts: parts.length, host: this.host, data,
+      });
+    }
+    return { id, parts: parts.length, bytes: bytes.length, sha256: sha256Hex(bytes) };
   }
 
   /** Stops pulling, ends the running jobs (handed back to the queue) and closes the transport. */

@@ -6,56 +6,121 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { readTrainResult } from '../../orchestrator/report/result-file.js';
 import { resultReport } from '../../orchestrator/report/result-report.js';
+import { sweepReport } from '../../orchestrator/report/sweep-report.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { table2Markdown } from '../../orchestrator/table2/report.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
 
 interface Table2Options {
-  store: string;
+  store?: string;
   sweep: string[];
   out?: string;
 }
 
 interface ReportOptions {
   result?: string;
+  store?: string;
+  sweep: string[];
   out?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `--out DIR` checked before any chart is drawn: a folder (made if missing) whose index.html can be written. */
+function checkOutDir(out: string | undefined, what: string): string {
+  if (!out) throw new UsageError(`report ${what}: give --out DIR, the folder to write index.html and the charts into`);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out}: is a file; give a folder`);
+  checkOutputPath(join(out, 'index.html'));
+  return out;
+}
+
+async function runReport(options: ReportOptions): Promise<void> {
+  if (options.result && options.store) throw new UsageError('report: give --result FILE or --store FILE, not both');
+  if (options.store) return reportStore(options);
+  if (!options.result) throw new UsageError('report: give --store FILE (a sweep\'s results store), --result FILE (a `mollifier train --out` result), or a subcommand (table2)');
+  if (options.sweep.length) throw new UsageError('report --result: --sweep is for --store');
+  return reportResult(options);
+}
+
+/** `report --store FILE [--sweep NAME] --out DIR`: one sweep's page; the files appear together or not at all. */
+async function reportStore(options: ReportOptions): Promise<void> {
+  const out = checkOutDir(options.out, '--store');
+  const store = new ResultStore(options.store!, { create: false });
+  try {
+    const started = performance.now();
+    if (options.sweep.length > 1) throw new UsageError(`report --store: one sweep per page; --sweep was given ${options.sweep.length} times`);
+    const sweep = chooseSweep(store, options.store!, options.sweep[0]);
+    const files = await writeSweepReport(store, sweep, out);
+    process.stdout.write(`wrote ${join(out, 'index.html')} (sweep ${sweep}: ${files - 1} charts, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  } finally {
+    store.close();
+  }
+}
+
+/** The sweep to report: the one named, or the store's only one. */
+function chooseSweep(store: ResultStore, path: string, name: string | undefined): string {
+  const known = store.sweeps();
+  if (name !== undefined) {
+    if (!known.includes(name)) throw new UsageError(`--sweep ${name}: not in ${path} (it has ${known.join(', ') || 'no sweeps'})`);
+    return name;
+  }
+  if (known.length === 1) return known[0]!;
+  throw new UsageError(known.length ? `--store ${path} holds ${known.length} sweeps (${known.join(', ')}): name one with --sweep` : `--store ${path}: no sweep has run into it`);
+}
+
+/** Writes the report of a sweep of an open store into `out`; returns how many files. */
+export async function writeSweepReport(store: ResultStore, sweep: string, out: string): Promise<number> {
+  const files = await sweepReport(
+    {
+      sweep,
+      rows: store.jobs(sweep),
+      artifact: (job) => store.artifacts.read(sweep, job),
+      artifactJobs: store.artifacts.jobsWithArtifacts(sweep),
+      artifactProblem: (job) => store.artifacts.problem(sweep, job),
+      source: store.path,
+    },
+    new Date(),
+  );
+  writeFilesAtomically(files.map((f) => ({ path: join(out, f.name), text: f.text })));
+  return files.length;
 }
 
 /** `report --result FILE --out DIR`: checked before any chart is drawn; the files appear together or not at all. */
 async function reportResult(options: ReportOptions): Promise<void> {
-  if (!options.result) throw new UsageError('report: give --result FILE (a `mollifier train --out` result), or a subcommand (table2)');
-  if (!options.out) throw new UsageError('report --result: give --out DIR, the folder to write index.html and the charts into');
-  if (existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`--out ${options.out}: is a file; give a folder`);
-  checkOutputPath(join(options.out, 'index.html'));
+  const out = checkOutDir(options.out, '--result');
+  const path = options.result!;
   let result;
   try {
-    result = readTrainResult(options.result);
+    result = readTrainResult(path);
   } catch (error) {
     throw new UsageError(`--result ${(error as Error).message}`);
   }
   const started = performance.now();
-  const files = await resultReport(result, options.result, new Date());
-  writeFilesAtomically(files.map((f) => ({ path: join(options.out!, f.name), text: f.text })));
-  process.stdout.write(`wrote ${join(options.out, 'index.html')} (${files.length - 1} charts, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  const files = await resultReport(result, path, new Date());
+  writeFilesAtomically(files.map((f) => ({ path: join(out, f.name), text: f.text })));
+  process.stdout.write(`wrote ${join(out, 'index.html')} (${files.length - 1} charts, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
 export function registerReportCommand(program: Command): void {
   const report = program
     .command('report')
-    .description('reports: one train result as a page of charts (--result), or from a results store (subcommands)')
+    .description('reports as pages of charts: a sweep from its results store (--store), one train result (--result); Table 2 (subcommand)')
+    .option('--store <file>', "a sweep's results store: every configuration's metrics with 95 % intervals, fields, losses, time and memory")
+    .option('--sweep <name>', 'the sweep of the store to report (default: its only one)', collect, [] as string[])
     .option('--result <file>', 'a `mollifier train --out` result: its fields, errors and losses as charts')
     .option('--out <dir>', 'folder for index.html and the charts (SVG)')
-    .action((options: ReportOptions) => reportResult(options));
+    .action((options: ReportOptions) => runReport(options));
   report
     .command('table2')
     .description("the paper's Table 2 (PINN, PirateNet, PINNsFormer × autodiff / mollifier on the three problems) from a store of the examples/table2-*.yaml sweeps")
-    .requiredOption('--store <file>', 'SQLite results store the sweeps ran into')
-    .option('--sweep <name>', 'a sweep of the store to include (repeatable; default: every sweep)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--store <file>', 'SQLite results store the sweeps ran into (required)')
+    .option('--sweep <name>', 'a sweep of the store to include (repeatable; default: every sweep)', collect, [] as string[])
     .option('--out <file.md>', 'write the report here (default: standard output)')
-    // `report`'s own --out is parsed by `report` even after `table2`: optsWithGlobals merges it in.
+    // `report` declares the same options and parses them wherever they stand: optsWithGlobals merges them in.
     .action((_options: Table2Options, command: Command) => {
       const options = command.optsWithGlobals<Table2Options>();
+      if (!options.store) throw new UsageError('report table2: give --store FILE, the store the examples/table2-*.yaml sweeps ran into');
       if (options.out !== undefined) {
         if (extname(options.out) !== '.md') throw new UsageError(`--out ${options.out}: the report is Markdown, name it .md`);
         checkOutputPath(options.out);

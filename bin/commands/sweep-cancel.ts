@@ -3,12 +3,12 @@
 // records them and exits. The store's unfinished jobs are failed too, so `sweep run --retry-failed` restarts them.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { protocolVersion, type CancelMessage } from '../../protocol/index.js';
 import { readSpec } from '../../orchestrator/spec.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
+import { defaultStore } from './sweep-store.js';
 
 interface CancelOptions extends NatsCliOptions {
   store?: string;
@@ -25,7 +25,7 @@ export function registerSweepCancel(sweep: Command): void {
       .option('--reason <text>', 'why, recorded with every job it stops', 'by the user'),
   ).action(async (specPath: string, options: CancelOptions) => {
     const spec = readSpec(specPath);
-    const storePath = options.store ?? join('results', `${spec.name}.sqlite`);
+    const storePath = options.store ?? defaultStore(spec.name);
     if (options.store && !existsSync(options.store)) throw new UsageError(`--store ${options.store}: no such file`);
     const haveStore = existsSync(storePath);
     if (!options.nats && !haveStore) throw new UsageError(`nothing to cancel: no --nats queue and no store ${storePath} (an embedded sweep stops with Ctrl-C)`);

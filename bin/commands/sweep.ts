@@ -3,14 +3,13 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { InProcessBroker, limits, problemModulesIn, type OrchestratorTransport } from '../../protocol/index.js';
 import { readSpec } from '../../orchestrator/spec.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { runSweep, type SweepUpdate } from '../../orchestrator/sweep-runner.js';
 import { groupStatistics } from '../../orchestrator/statistics.js';
-import { formatTable, tableFormats, type TableFormat } from '../../orchestrator/table.js';
+import { formatTable, runsCsv, tableFormats, type TableFormat } from '../../orchestrator/table.js';
 import { logger } from '../../mollifier/core.js';
 import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
 import type { Server } from 'node:http';
@@ -20,6 +19,7 @@ import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { registerSweepCancel } from './sweep-cancel.js';
 import { checkedProblemModules, collectProblemsDir, problemsHelp } from '../problems.js';
+import { defaultStore, openTarget, storeTarget, type StoreTargetOptions } from './sweep-store.js';
 
 interface RunOptions extends NatsCliOptions {
   dataRoot: string[];
@@ -33,7 +33,14 @@ interface RunOptions extends NatsCliOptions {
   linger: number;
 }
 
-const defaultStore = (name: string) => join('results', `${name}.sqlite`);
+interface TableOptions extends StoreTargetOptions {
+  format: TableFormat;
+  runs?: boolean;
+}
+
+interface StatusOptions extends StoreTargetOptions {
+  json?: boolean;
+}
 
 function openStore(path: string, mustExist: boolean): ResultStore {
   return new ResultStore(path, { create: !mustExist });
@@ -150,7 +157,11 @@ export function registerSweepCommand(program: Command): void {
       }
       if (outcome.refused) process.stderr.write(`sweep ${spec.name}: ${outcome.refused} results refused (not of this run, or without their job's ticket): see the log\n`);
       if (outcome.interrupted) {
-        process.stderr.write(`sweep ${spec.name} interrupted: ${c.done + c.failed + c.diverged}/${c.total} jobs ended, stored in ${store.path}; run the same command again to resume\n`);
+        // runSweep has returned, so nothing here writes the store again: its running jobs are abandoned (this
+        // process's lanes stop below) or, over NATS, may still end on a worker and be recorded on resume.
+        const requeued = store.requeueRunning(spec.name);
+        const back = requeued ? `, ${requeued} running put back in the queue` : '';
+        process.stderr.write(`sweep ${spec.name} interrupted: ${c.done + c.failed + c.diverged}/${c.total} jobs ended${back}, stored in ${store.path}; run the same command again to resume\n`);
         process.exitCode = 130;
         return;
       }
@@ -177,17 +188,25 @@ export function registerSweepCommand(program: Command): void {
 
   registerSweepCancel(sweep);
 
+  const specHelp = 'sweep spec (YAML): its sweep, in its store (results/<name>.sqlite unless --store)';
   sweep
     .command('table')
-    .description('per group: n, mean, standard deviation and 95 % t-interval of every metric')
-    .requiredOption('--store <file>', 'SQLite results store')
-    .option('--sweep <name>', 'only this sweep of the store')
+    .description('per group: n, mean, standard deviation and 95 % interval of every metric (Fisher z for correlations); --runs: one CSV row per job')
+    .argument('[spec]', specHelp)
+    .option('--store <file>', 'SQLite results store (default with a spec: results/<name>.sqlite)')
+    .option('--sweep <name>', 'only this sweep of the store (a spec names its own)')
+    .option('--problems <dir>', `${problemsHelp}; for a spec that names them`, collectProblemsDir, [] as string[])
     .option('--format <format>', tableFormats.join(', '), parseChoice('--format', tableFormats), 'md')
-    .action((options: { store: string; sweep?: string; format: TableFormat }) => {
-      const store = openStore(options.store, true);
+    .option('--runs', 'one CSV row per job instead of per group: options that vary, status, where and how long it ran, every metric, reason')
+    .action((specPath: string | undefined, options: TableOptions, command: Command) => {
+      if (options.runs && command.getOptionValueSource('format') !== 'default' && options.format !== 'csv') {
+        throw new UsageError(`--runs writes CSV (one row per job); --format ${options.format} is for the table of groups, and \`sweep status --json\` lists every job as JSON`);
+      }
+      const target = storeTarget('sweep table', specPath, options);
+      const store = openTarget(target);
       try {
-        if (options.sweep && !store.sweeps().includes(options.sweep)) throw new UsageError(`--sweep ${options.sweep}: not in ${options.store} (sweeps: ${store.sweeps().join(', ') || 'none'})`);
-        process.stdout.write(formatTable(groupStatistics(store.jobs(options.sweep)), options.format));
+        const jobs = store.jobs(target.sweep);
+        process.stdout.write(options.runs ? runsCsv(jobs) : formatTable(groupStatistics(jobs), options.format));
       } finally {
         store.close();
       }
@@ -196,18 +215,21 @@ export function registerSweepCommand(program: Command): void {
   sweep
     .command('status')
     .description('job counts by status; --json lists every job')
-    .requiredOption('--store <file>', 'SQLite results store')
-    .option('--sweep <name>', 'only this sweep of the store')
+    .argument('[spec]', specHelp)
+    .option('--store <file>', 'SQLite results store (default with a spec: results/<name>.sqlite)')
+    .option('--sweep <name>', 'only this sweep of the store (a spec names its own)')
+    .option('--problems <dir>', `${problemsHelp}; for a spec that names them`, collectProblemsDir, [] as string[])
     .option('--json', 'print {"jobs": [...]} with every job')
-    .action((options: { store: string; sweep?: string; json?: boolean }) => {
-      const store = openStore(options.store, true);
+    .action((specPath: string | undefined, options: StatusOptions) => {
+      const target = storeTarget('sweep status', specPath, options);
+      const store = openTarget(target);
       try {
         if (options.json) {
-          const jobs = store.jobs(options.sweep).map((j) => ({ id: j.id, sweep: j.sweep, group: j.group, status: j.status, attempts: j.attempts, options: j.options, reason: j.reason, host: j.host, lane: j.lane, device: j.device, started_at: j.started_at, finished_at: j.finished_at, duration_s: j.duration_s, metrics: j.metrics }));
-          process.stdout.write(`${JSON.stringify({ counts: store.counts(options.sweep), jobs }, null, 2)}\n`);
+          const jobs = store.jobs(target.sweep).map((j) => ({ id: j.id, sweep: j.sweep, group: j.group, status: j.status, attempts: j.attempts, options: j.options, reason: j.reason, host: j.host, lane: j.lane, device: j.device, started_at: j.started_at, finished_at: j.finished_at, duration_s: j.duration_s, metrics: j.metrics }));
+          process.stdout.write(`${JSON.stringify({ counts: store.counts(target.sweep), jobs }, null, 2)}\n`);
           return;
         }
-        for (const name of options.sweep ? [options.sweep] : store.sweeps()) {
+        for (const name of target.sweep !== undefined ? [target.sweep] : store.sweeps()) {
           const c = store.counts(name);
           process.stdout.write(`${name}: ${c.total} jobs: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged, ${c.running} running, ${c.queued} queued\n`);
           for (const line of reasonLines(store.jobs(name))) process.stdout.write(`  ${line}\n`);

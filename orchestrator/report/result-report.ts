@@ -12,10 +12,10 @@ export interface ReportFile {
 
 const difference = (a: ArrayLike<number>, b: ArrayLike<number>): number[] => Array.from(a, (v, i) => v - b[i]!);
 
-type FigureSpec = { name: string; spec: VegaLiteSpec; caption: string; group: string };
+export type FigureSpec = { name: string; spec: VegaLiteSpec; caption: string; group: string };
 
 /** The figures of one result, as specs with their file names, captions and groups (one group per quantity). */
-export function resultFigures(result: TrainResultFile): FigureSpec[] {
+export function resultFigures(result: Pick<TrainResultFile, 'fields' | 'history'>): FigureSpec[] {
   const figures: FigureSpec[] = [];
   const fields = result.fields;
   if (fields) {
@@ -59,8 +59,8 @@ export function resultFigures(result: TrainResultFile): FigureSpec[] {
   return figures;
 }
 
-export async function resultReport(result: TrainResultFile, source: string, generated: Date): Promise<ReportFile[]> {
-  const figures = resultFigures(result);
+/** Each figure as an SVG file and the page's entry for it. */
+export async function renderFigures(figures: readonly FigureSpec[]): Promise<{ files: ReportFile[]; rendered: Figure[] }> {
   const rendered: Figure[] = [];
   const files: ReportFile[] = [];
   for (const figure of figures) {
@@ -68,6 +68,11 @@ export async function resultReport(result: TrainResultFile, source: string, gene
     files.push({ name: figure.name, text: svg });
     rendered.push({ file: figure.name, caption: figure.caption, group: figure.group, ...svgSize(svg) });
   }
+  return { files, rendered };
+}
+
+export async function resultReport(result: TrainResultFile, source: string, generated: Date): Promise<ReportFile[]> {
+  const { files, rendered } = await renderFigures(resultFigures(result));
   files.push({ name: 'index.html', text: reportPage(result, rendered, source, generated) });
   return files;
 }

@@ -4,7 +4,7 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
-import { decode, encode } from '../codec.js';
+import { decode, decodeOneOf, encode } from '../codec.js';
 import type { CancelMessage, FailureMessage, HeartbeatMessage, JobMessage, ProgressMessage, ResultMessage } from '../messages.js';
 import { giveUpConsumer, leaseBucket, resultConsumer, resultConsumerPrefix, streams, subjects, token } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, OrchestratorTransport, SweepEvent, SweepHolder, SweepLease } from '../transport.js';
@@ -120,13 +120,14 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
     await this.pump(
       () => this.durableConsumer(streams.results, resultConsumer(sweep, run), subjects.resultsOfRun(sweep, run)),
       async (msg) => {
-        const decoded = decode('result', msg.data);
+        // Results and their artifacts' parts share the subject: the type says which schema to read.
+        const decoded = decodeOneOf(['result', 'artifact'], msg.data);
         // The subject's host is the one the server let the publisher use (roles: nats-config.ts binds a worker's
         // credentials to its host); a body that claims another host, run or sweep is not what it says.
         const problem = !decoded.ok
           ? decoded.error
           : msg.subject !== subjects.result(decoded.value.sweep, decoded.value.run, decoded.value.host)
-            ? `a result of ${decoded.value.sweep}/${decoded.value.run} from host ${token(decoded.value.host)} sent on ${msg.subject}`
+            ? `a ${decoded.value.type} of ${decoded.value.sweep}/${decoded.value.run} from host ${token(decoded.value.host)} sent on ${msg.subject}`
             : undefined;
         if (problem !== undefined || !decoded.ok) {
           this.invalid(msg.subject, problem ?? 'invalid');
@@ -134,7 +135,8 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
           msg.term();
           return;
         }
-        queue.push({ kind: 'result', delivery: deliveryOf(msg, decoded.value) });
+        const value = decoded.value;
+        queue.push(value.type === 'artifact' ? { kind: 'artifact', delivery: deliveryOf(msg, value) } : { kind: 'result', delivery: deliveryOf(msg, value) });
       },
     );
   }

@@ -3,7 +3,7 @@
 import { jetstream, jetstreamManager, type Consumer, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decode, encode } from '../codec.js';
-import type { CancelMessage, JobMessage, ResultMessage } from '../messages.js';
+import type { ArtifactMessage, CancelMessage, JobMessage, ResultMessage } from '../messages.js';
 import { streams, subjects, workerConsumer } from '../subjects.js';
 import type { Delivery, InvalidMessageHandler, WorkerTransport } from '../transport.js';
 import { connectNats, type NatsSettings } from './connection.js';
@@ -92,6 +92,12 @@ export class NatsWorkerTransport implements WorkerTransport {
     // The ticket in the id: a client that was not handed the job cannot take a real result's id in advance.
     const id = `${result.sweep}.${result.run}.${result.job}.${result.ticket}.${result.attempt}.${result.host}.${result.lane}.${result.pid}`;
     await publishDurably(this.js, subjects.result(result.sweep, result.run, result.host), encode('result', result), id);
+  }
+
+  async publishArtifact(part: ArtifactMessage): Promise<void> {
+    // On the result's subject: the same permission, and the stream keeps the parts ahead of their result.
+    const id = `${part.sweep}.${part.run}.${part.job}.${part.artifact}.${part.part}`;
+    await publishDurably(this.js, subjects.result(part.sweep, part.run, part.host), encode('artifact', part), id);
   }
 
   publishProgress(progress: Parameters<WorkerTransport['publishProgress']>[0]): void {
