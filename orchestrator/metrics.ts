@@ -65,7 +65,7 @@ export class SweepMetrics {
   }
 
   counts(sweep: string, counts: Record<JobStatus, number>): void {
-    for (const status of ['queued', 'running', 'done', 'failed', 'diverged'] as const) this.jobs.set({ sweep, status }, counts[status]);
+    for (const status of ['queued', 'running', 'done', 'failed', 'diverged', 'stopped'] as const) this.jobs.set({ sweep, status }, counts[status]);
     this.queueDepth.set({ sweep }, counts.queued);
   }
 

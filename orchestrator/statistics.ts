@@ -22,7 +22,8 @@ export interface GroupStatistics {
   options: Record<string, unknown>;
   /** Completed runs; the others by status. */
   n: number;
-  runs: { done: number; diverged: number; failed: number; unfinished: number };
+  /** `stopped`: ended early by the sweep's early-stop rule; like failed and diverged runs, outside the statistics. */
+  runs: { done: number; diverged: number; failed: number; stopped: number; unfinished: number };
   metrics: Record<string, MetricSummary>;
 }
 
@@ -95,6 +96,7 @@ export function groupStatistics(rows: readonly JobRow[]): GroupStatistics[] {
       runs: {
         done: done.length,
         diverged: members.filter((r) => r.status === 'diverged').length,
+        stopped: members.filter((r) => r.status === 'stopped').length,
         failed: members.filter((r) => r.status === 'failed').length,
         unfinished: members.filter((r) => r.status === 'queued' || r.status === 'running').length,
       },

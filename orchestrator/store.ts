@@ -37,7 +37,7 @@ export interface SweepIdentity {
   epoch: number;
 }
 
-export const finishedStatuses: readonly JobStatus[] = ['done', 'failed', 'diverged'];
+export const finishedStatuses: readonly JobStatus[] = ['done', 'failed', 'diverged', 'stopped'];
 
 const schema = `
 CREATE TABLE IF NOT EXISTS sweeps (
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   grp TEXT NOT NULL,
   idx INTEGER NOT NULL,
   options TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'diverged')),
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'diverged', 'stopped')),
   attempts INTEGER NOT NULL DEFAULT 0,
   generation INTEGER NOT NULL DEFAULT 0,
   reason TEXT,
@@ -112,6 +112,21 @@ function checkSchema(db: Database.Database, path: string): void {
   }
 }
 
+/**
+ * A store made before jobs could be `stopped` has a jobs table whose CHECK refuses it, and SQLite cannot alter a
+ * CHECK: the table is rebuilt under this version's schema, rows and all, in one transaction.
+ */
+function allowStoppedStatus(db: Database.Database): void {
+  const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'jobs'").get() as { sql: string } | undefined;
+  if (!table || table.sql.includes("'stopped'")) return;
+  const columns = (db.prepare('PRAGMA table_info(jobs)').all() as Array<{ name: string }>).map((c) => c.name).join(', ');
+  db.transaction(() => {
+    db.exec('ALTER TABLE jobs RENAME TO jobs_before_stopped; DROP INDEX IF EXISTS jobs_status;');
+    db.exec(schema);
+    db.exec(`INSERT INTO jobs (${columns}) SELECT ${columns} FROM jobs_before_stopped; DROP TABLE jobs_before_stopped;`);
+  })();
+}
+
 export class ResultStore {
   private readonly db: Database.Database;
   /** Each job's fields and loss history (artifact-store.ts), written in the same transactions as the jobs. */
@@ -131,6 +146,7 @@ export class ResultStore {
       this.db.pragma('synchronous = FULL');
       this.db.pragma('busy_timeout = 5000');
       checkSchema(this.db, path);
+      allowStoppedStatus(this.db);
       this.db.exec(schema);
       this.db.exec(artifactSchema);
       for (const [table, column, type] of addedColumns) {
@@ -267,7 +283,7 @@ export class ResultStore {
     const rows = (sweep === undefined
       ? this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE retired = 0 GROUP BY status').all()
       : this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE sweep = ? AND retired = 0 GROUP BY status').all(sweep)) as Array<{ status: JobStatus; n: number }>;
-    const counts = { queued: 0, running: 0, done: 0, failed: 0, diverged: 0, total: 0 };
+    const counts = { queued: 0, running: 0, done: 0, failed: 0, diverged: 0, stopped: 0, total: 0 };
     for (const { status, n } of rows) (counts[status] = n), (counts.total += n);
     return counts;
   }

@@ -7,6 +7,7 @@ import type { SweepSpec } from './spec.js';
 import type { ResultStore } from './store.js';
 import { configLabelsOf, type SweepMetrics } from './metrics.js';
 import { ticketMatches, ticketOf } from './tickets.js';
+import { EarlyStopper } from './early-stopper.js';
 
 export interface SweepLog {
   info(fields: object, message: string): void;
@@ -19,6 +20,8 @@ export interface SweepUpdate {
   done: number;
   failed: number;
   diverged: number;
+  /** Stopped early by the spec's early-stop rule. */
+  stopped: number;
   running: number;
   queued: number;
   /** Seconds left at the rate of jobs ended so far in this run; null until one has. */
@@ -119,9 +122,9 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
     if (!options.onUpdate) return;
     const elapsed = (Date.now() - started) / 1000;
     const left = counts.queued + counts.running;
-    options.onUpdate({ total: counts.total, done: counts.done, failed: counts.failed, diverged: counts.diverged, running: counts.running, queued: counts.queued, etaSeconds: ended > 0 ? (left * elapsed) / ended : null });
+    options.onUpdate({ total: counts.total, done: counts.done, failed: counts.failed, diverged: counts.diverged, stopped: counts.stopped, running: counts.running, queued: counts.queued, etaSeconds: ended > 0 ? (left * elapsed) / ended : null });
   };
-  const move = (id: string, to: 'running' | 'done' | 'failed' | 'diverged') => {
+  const move = (id: string, to: 'running' | 'done' | 'failed' | 'diverged' | 'stopped') => {
     const from = state.get(id);
     if (from === undefined || from === to) return;
     counts[from]--;
@@ -144,8 +147,15 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   // The store said no to a write: another process may have ended the job (`sweep cancel`); follow the store.
   const followStore = (id: string) => {
     const now = store.statusOf(sweep, id);
-    if (now === 'done' || now === 'failed' || now === 'diverged') move(id, now);
+    if (now === 'done' || now === 'failed' || now === 'diverged' || now === 'stopped') move(id, now);
   };
+  // Early stopping compares each running job with the others, those that ended before this run included.
+  const earlyStop = spec.earlyStop
+    ? new EarlyStopper(spec.earlyStop, sweep, transport, log, store.jobs(sweep).filter((r) => r.status === 'done').flatMap((r) => {
+        const history = store.artifacts.read(sweep, r.id)?.history;
+        return history ? [[r.id, history] as [string, typeof history]] : [];
+      }))
+    : undefined;
   const stopProgress = transport.onProgress(sweep, (progress) => {
     if (state.get(progress.job) === 'queued') {
       store.markRunning(sweep, progress.job, progress, progress.at);
@@ -153,6 +163,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
       update();
     }
     options.onProgress?.(progress);
+    if (earlyStop && state.get(progress.job) === 'running') earlyStop.consider(progress);
   });
   const stopHeartbeat =
     options.onHeartbeat || metrics
@@ -168,7 +179,8 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   let cancelDeadline: () => void = () => undefined;
   const cancelGrace = new Promise<'cancel-grace'>((resolve) => (cancelDeadline = () => resolve('cancel-grace')));
   const stopCancel = transport.onCancel(sweep, (cancel) => {
-    if (cancelled) return;
+    // A stop of one job (early stopping) is not a cancel of the sweep.
+    if (cancelled || cancel.job !== undefined) return;
     cancelled = true;
     const reason = `cancelled: ${cancel.reason}`;
     for (const [id, status] of [...state]) {

@@ -81,8 +81,8 @@ export function summaryCell(summary: MetricSummary | undefined, scale = 1, digit
 }
 
 function runsCell(g: GroupStatistics): string {
-  const { done, diverged, failed, unfinished } = g.runs;
-  return `${done} done${diverged ? `, ${diverged} diverged` : ''}${failed ? `, ${failed} failed` : ''}${unfinished ? `, ${unfinished} unfinished` : ''}`;
+  const { done, diverged, failed, stopped, unfinished } = g.runs;
+  return `${done} done${diverged ? `, ${diverged} diverged` : ''}${failed ? `, ${failed} failed` : ''}${stopped ? `, ${stopped} stopped early` : ''}${unfinished ? `, ${unfinished} unfinished` : ''}`;
 }
 
 /** THE table builder: groups as rows (row × metric) and columns, as `layout` says. */

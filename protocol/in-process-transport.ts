@@ -92,6 +92,9 @@ export class InProcessBroker {
       this.heartbeatHandlers.add(handler);
       return () => this.heartbeatHandlers.delete(handler);
     },
+    stopJob: async (stop) => {
+      for (const { sweep, handler } of this.cancelHandlers) if (sweep === undefined || sweep === stop.sweep) handler(stop);
+    },
     cancel: async (cancel) => {
       const dropped = this.jobs.remove((queued) => queued.job.sweep === cancel.sweep);
       for (const { sweep, handler } of this.cancelHandlers) if (sweep === undefined || sweep === cancel.sweep) handler(cancel);

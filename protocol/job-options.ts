@@ -93,6 +93,8 @@ export const noopOptionsSchema = z.strictObject({
    * whole worker process, as a machine going down would (tests of the failure paths).
    */
   outcome: z.enum(['completed', 'failed', 'crash', 'kill-process']).default('completed'),
+  /** Its reported loss is this over the step: a worse-training job for the early-stop tests. */
+  'loss-scale': z.number().positive().default(1),
   /** Nodes per axis of a made-up n×n artifact the job sends with its result (0: none): store and report benchmarks. */
   'artifact-grid': z.number().int().nonnegative().max(1024).default(0),
   /** Free labels, so a no-op sweep can have a matrix. */

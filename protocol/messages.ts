@@ -48,7 +48,8 @@ export const resultMessageSchema = z.strictObject({
   job: id,
   /** The job message's ticket, handed back: a result without the right one is refused. */
   ticket,
-  status: z.enum(['completed', 'diverged', 'failed']),
+  /** `stopped`: the orchestrator stopped it early (a sweep's early-stop rule); kept out of the statistics. */
+  status: z.enum(['completed', 'diverged', 'failed', 'stopped']),
   reason: z.string().max(limits.reasonChars).optional(),
   metrics: z.record(z.string(), metricValue).nullable(),
   /** The job message's generation: a result of an older generation is stale and not recorded (absent: 0). */
@@ -123,11 +124,15 @@ export const failureMessageSchema = z.strictObject({
   at: timestamp,
 });
 
-/** Stop a sweep: its queued jobs are dropped and its running jobs stopped (core NATS, to every worker). */
+/**
+ * Stop a sweep: its queued jobs are dropped and its running jobs stopped (core NATS, to every worker). With `job`,
+ * only that running job is stopped, and it ends `stopped` (the early-stop rule), not failed.
+ */
 export const cancelMessageSchema = z.strictObject({
   ...header,
   type: z.literal('cancel'),
   sweep: sweepName,
+  job: id.optional(),
   reason: z.string().min(1),
   at: timestamp,
 });
@@ -151,7 +156,7 @@ export type HeartbeatMessage = z.infer<typeof heartbeatMessageSchema>;
 export type FailureMessage = z.infer<typeof failureMessageSchema>;
 export type CancelMessage = z.infer<typeof cancelMessageSchema>;
 export type Message<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'diverged';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'diverged' | 'stopped';
 
 /** A result's status as the store and the metrics name it ('completed' on the wire is 'done'). */
 export function jobStatusOf(status: ResultMessage['status']): Exclude<JobStatus, 'queued' | 'running'> {

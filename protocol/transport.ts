@@ -69,6 +69,8 @@ export interface OrchestratorTransport {
   onHeartbeat(handler: (heartbeat: HeartbeatMessage) => void): () => void;
   /** Drops the sweep's queued jobs and tells every worker to stop its running ones; resolves to the jobs dropped. */
   cancel(cancel: CancelMessage): Promise<{ dropped: number }>;
+  /** Tells the workers to stop one running job of the sweep (early stopping); its result comes back `stopped`. */
+  stopJob(stop: CancelMessage & { job: string }): Promise<void>;
   /** The sweep was cancelled (from here or from any other process). */
   onCancel(sweep: string, handler: (cancel: CancelMessage) => void): () => void;
   close(): Promise<void>;

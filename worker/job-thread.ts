@@ -28,7 +28,7 @@ export interface ThreadProgress {
 }
 
 export interface ThreadOutcome {
-  status: 'completed' | 'diverged' | 'failed';
+  status: 'completed' | 'diverged' | 'failed' | 'stopped';
   reason?: string;
   metrics: Record<string, number | string | boolean | null> | null;
   /** The job's artifact, encoded (protocol/artifact.ts); absent when the job produced no fields. */
@@ -42,7 +42,7 @@ async function runNoop(options: Extract<JobOptions, { kind: 'noop' }>, port: Mes
   const steps = Math.max(1, Math.min(10, Math.floor(options['duration-ms'] / 100)));
   for (let step = 1; step <= steps; step++) {
     await sleep(options['duration-ms'] / steps);
-    port.postMessage({ epoch: step, epochs: steps, loss: 1 / step, lossData: 1 / step, lossPde: 0, rate: step / Math.max(1e-3, (performance.now() - started) / 1000) } satisfies ThreadProgress);
+    port.postMessage({ epoch: step, epochs: steps, loss: options['loss-scale'] / step, lossData: options['loss-scale'] / step, lossPde: 0, rate: step / Math.max(1e-3, (performance.now() - started) / 1000) } satisfies ThreadProgress);
   }
   // Outcomes that end a thread or the whole worker exist for the tests of those paths only: a spec cannot ask a
   // worker for them unless its operator started it with MOLLIFIER_TEST_JOBS=1.

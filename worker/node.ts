@@ -22,7 +22,7 @@ export interface WorkerNodeOptions {
 
 export class WorkerNode {
   readonly host: string;
-  private readonly running = new Map<string, { lane: Lane; sweep: string; job: string; stop: AbortController }>();
+  private readonly running = new Map<string, { lane: Lane; sweep: string; job: string; stop: AbortController; stoppedEarly?: boolean }>();
   /** Sweeps cancelled while this worker runs: their jobs still on their way are not started. */
   private readonly cancelled = new Map<string, string>();
   private stopCancels: (() => void) | undefined;
@@ -52,6 +52,15 @@ export class WorkerNode {
   /** Runs until stop(): one loop per slot of every lane. */
   async run(): Promise<void> {
     this.stopCancels = this.transport.onCancel((cancel) => {
+      if (cancel.job !== undefined) {
+        // One job of a sweep that goes on (early stopping): only that job stops, and it ends `stopped`.
+        const running = this.running.get(`${cancel.sweep}/${cancel.job}`);
+        if (running && !running.stop.signal.aborted) {
+          running.stoppedEarly = true;
+          running.stop.abort(cancel.reason);
+        }
+        return;
+      }
       const reason = `cancelled: ${cancel.reason}`;
       this.cancelled.set(cancel.sweep, reason);
       for (const running of this.running.values()) if (running.sweep === cancel.sweep) running.stop.abort(reason);
@@ -114,15 +123,17 @@ export class WorkerNode {
         return;
       }
       const artifact = outcome.artifact ? await this.publishArtifact(job, outcome.artifact) : undefined;
+      // Stopped early only if the stop cut it short: a job that ended first keeps its own end.
+      const status = this.running.get(key)?.stoppedEarly && outcome.status === 'failed' ? 'stopped' : outcome.status;
       await this.transport.publishResult({
-        v: protocolVersion, type: 'result', sweep: job.sweep, run: job.run, job: job.id, ticket: job.ticket, generation: job.generation ?? 0, status: outcome.status,
+        v: protocolVersion, type: 'result', sweep: job.sweep, run: job.run, job: job.id, ticket: job.ticket, generation: job.generation ?? 0, status,
         ...(outcome.reason ? { reason: outcome.reason.slice(0, 4000) } : {}),
         metrics: outcome.metrics, attempt: delivery.attempt, ...this.where(lane),
         started_at: started.toISOString(), finished_at: new Date().toISOString(),
         ...(artifact ? { artifact } : {}),
       });
       await delivery.ack();
-      this.options.log.info({ ...log, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}) }, `job ${job.id} ${outcome.status}`);
+      this.options.log.info({ ...log, status, ...(outcome.reason ? { reason: outcome.reason } : {}) }, `job ${job.id} ${status}`);
     } catch (error) {
       // The result could not be published (server gone for good): let the queue redeliver the job.
       this.options.log.error({ ...log, err: (error as Error).message }, `job ${job.id}: result not published; the job will be redelivered`);

@@ -54,7 +54,7 @@ function progressView(): { update: (u: SweepUpdate) => void; stop: () => void } 
     return {
       update: (u) => {
         const payload = { done: u.done, failed: u.failed, diverged: u.diverged, running: u.running, eta: eta(u) };
-        const value = u.done + u.failed + u.diverged;
+        const value = u.done + u.failed + u.diverged + u.stopped;
         if (!started) (bar.start(u.total, value, payload), (started = true));
         else bar.update(value, payload);
       },
@@ -64,7 +64,7 @@ function progressView(): { update: (u: SweepUpdate) => void; stop: () => void } 
   let last = '';
   return {
     update: (u) => {
-      const line = `${u.done + u.failed + u.diverged}/${u.total} ended: done ${u.done}, failed ${u.failed}, diverged ${u.diverged}, running ${u.running}, ETA ${eta(u)}`;
+      const line = `${u.done + u.failed + u.diverged + u.stopped}/${u.total} ended: done ${u.done}, failed ${u.failed}, diverged ${u.diverged}, running ${u.running}, ETA ${eta(u)}`;
       if (line !== last) logger().info({ ...u }, (last = line));
     },
     stop: () => undefined,
@@ -151,7 +151,7 @@ export function registerSweepCommand(program: Command): void {
       const c = outcome.counts;
       if (outcome.lostTo) {
         const by = outcome.lostTo;
-        process.stderr.write(`sweep ${spec.name} stopped: an orchestrator on ${by.host} (pid ${by.pid}, store ${by.store}) took it over while this one had lost the server; ${c.done + c.failed + c.diverged}/${c.total} jobs ended in ${store.path}\n`);
+        process.stderr.write(`sweep ${spec.name} stopped: an orchestrator on ${by.host} (pid ${by.pid}, store ${by.store}) took it over while this one had lost the server; ${c.done + c.failed + c.diverged + c.stopped}/${c.total} jobs ended in ${store.path}\n`);
         process.exitCode = 1;
         return;
       }
@@ -161,12 +161,12 @@ export function registerSweepCommand(program: Command): void {
         // process's lanes stop below) or, over NATS, may still end on a worker and be recorded on resume.
         const requeued = store.requeueRunning(spec.name);
         const back = requeued ? `, ${requeued} running put back in the queue` : '';
-        process.stderr.write(`sweep ${spec.name} interrupted: ${c.done + c.failed + c.diverged}/${c.total} jobs ended${back}, stored in ${store.path}; run the same command again to resume\n`);
+        process.stderr.write(`sweep ${spec.name} interrupted: ${c.done + c.failed + c.diverged + c.stopped}/${c.total} jobs ended${back}, stored in ${store.path}; run the same command again to resume\n`);
         process.exitCode = 130;
         return;
       }
       if (outcome.cancelled) process.stderr.write(`sweep ${spec.name} was cancelled (\`sweep cancel\`); \`sweep run --retry-failed\` runs its failed jobs again\n`);
-      process.stderr.write(`sweep ${spec.name}: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged of ${c.total} (${outcome.ended} ran now, ${outcome.skipped} already ended); store ${store.path}\n`);
+      process.stderr.write(`sweep ${spec.name}: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged${c.stopped ? `, ${c.stopped} stopped early` : ''} of ${c.total} (${outcome.ended} ran now, ${outcome.skipped} already ended); store ${store.path}\n`);
       if (options.table) process.stdout.write(formatTable(groupStatistics(store.jobs(spec.name)), 'md'));
       if (metricsServer && options.linger > 0) {
         log.info({ linger: options.linger }, `metrics stay up for ${options.linger} s`);
@@ -231,7 +231,7 @@ export function registerSweepCommand(program: Command): void {
         }
         for (const name of target.sweep !== undefined ? [target.sweep] : store.sweeps()) {
           const c = store.counts(name);
-          process.stdout.write(`${name}: ${c.total} jobs: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged, ${c.running} running, ${c.queued} queued\n`);
+          process.stdout.write(`${name}: ${c.total} jobs: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged, ${c.stopped} stopped early, ${c.running} running, ${c.queued} queued\n`);
           for (const line of reasonLines(store.jobs(name))) process.stdout.write(`  ${line}\n`);
         }
       } finally {

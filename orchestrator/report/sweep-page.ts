@@ -40,7 +40,7 @@ function cell(summary: MetricSummary | undefined, scale: number, digits: number)
 }
 
 const runsText = (g: GroupStatistics) =>
-  [`${g.runs.done} done`, g.runs.diverged && `${g.runs.diverged} diverged`, g.runs.failed && `${g.runs.failed} failed`, g.runs.unfinished && `${g.runs.unfinished} unfinished`].filter(Boolean).join(', ');
+  [`${g.runs.done} done`, g.runs.diverged && `${g.runs.diverged} diverged`, g.runs.failed && `${g.runs.failed} failed`, g.runs.stopped && `${g.runs.stopped} stopped early`, g.runs.unfinished && `${g.runs.unfinished} unfinished`].filter(Boolean).join(', ');
 
 function summaryTable(input: SweepPageInput): string {
   const present = summaryColumns.filter((c) => input.groups.some((g) => g.metrics[c.name]?.n));
@@ -89,7 +89,7 @@ export function sweepPage(input: SweepPageInput): string {
   const noise = input.comparison.filter((f) => f.group === 'noise');
   const cost = input.comparison.filter((f) => f.group === 'cost');
   const title = `sweep ${input.sweep}`;
-  const runs = input.groups.reduce((n, g) => n + g.runs.done + g.runs.diverged + g.runs.failed + g.runs.unfinished, 0);
+  const runs = input.groups.reduce((n, g) => n + g.runs.done + g.runs.diverged + g.runs.failed + g.runs.stopped + g.runs.unfinished, 0);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${style}</style></head>
 <body>

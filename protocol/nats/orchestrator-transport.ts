@@ -206,6 +206,11 @@ export class NatsOrchestratorTransport implements OrchestratorTransport {
     return { dropped: purged };
   }
 
+  async stopJob(stop: CancelMessage & { job: string }): Promise<void> {
+    this.nc.publish(subjects.cancel(stop.sweep), encode('cancel', stop));
+    await this.nc.flush();
+  }
+
   onCancel(sweep: string, handler: (cancel: CancelMessage) => void): () => void {
     return this.track(subscribeDecoded(this.nc, subjects.cancel(sweep), 'cancel', handler, (subject, reason) => this.invalid(subject, reason)));
   }
