@@ -1,7 +1,7 @@
 // Runs one sweep to its end: plans the jobs into the store, enqueues the unfinished ones, and records every
 // result (committed before it is acked) until no job is queued or running. Resuming is the same call.
 import { hostname } from 'node:os';
-import type { FailureMessage, HeartbeatMessage, JobMessage, OrchestratorTransport, ProgressMessage, ResultMessage, SweepHolder } from '../protocol/index.js';
+import type { FailureMessage, HeartbeatMessage, JobMessage, JobStatus, OrchestratorTransport, ProgressMessage, ResultMessage, SweepHolder } from '../protocol/index.js';
 import { jobStatusOf, protocolVersion } from '../protocol/index.js';
 import type { SweepSpec } from './spec.js';
 import type { ResultStore } from './store.js';
@@ -28,6 +28,14 @@ export interface SweepUpdate {
   etaSeconds: number | null;
 }
 
+export interface EndedJob {
+  id: string;
+  group: string;
+  status: Exclude<JobStatus, 'queued' | 'running'>;
+  /** Start to result on the worker; null for a job the queue gave up on or that was cancelled. */
+  duration_s: number | null;
+}
+
 export interface RunSweepOptions {
   spec: SweepSpec;
   specText?: string;
@@ -37,6 +45,8 @@ export interface RunSweepOptions {
   onUpdate?: (update: SweepUpdate) => void;
   onProgress?: (progress: ProgressMessage) => void;
   onHeartbeat?: (heartbeat: HeartbeatMessage) => void;
+  /** A job ended in this run and is in the store: what a per-group ETA (eta.ts) learns from. */
+  onJobEnded?: (job: EndedJob) => void;
   /** Ends the wait early (SIGINT): resolves the run with `interrupted`. */
   signal?: AbortSignal;
   /** Run the failed jobs again (a new generation each). */
@@ -112,6 +122,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   const counts = store.counts(sweep);
   const state = new Map(unfinished.map((job) => [job.id, job.status]));
   const optionsOf = new Map(unfinished.map((job) => [job.id, job.options]));
+  const groupOf = new Map(unfinished.map((job) => [job.id, job.group]));
   const metrics = options.metrics;
   if (metrics) {
     // A resumed sweep's dashboards start from everything the store holds, not from this run alone.
@@ -141,6 +152,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
     }
     ended++;
     move(failure.job, 'failed');
+    options.onJobEnded?.({ id: failure.job, group: groupOf.get(failure.job) ?? '', status: 'failed', duration_s: null });
     metrics?.failure(sweep);
     return true;
   };
@@ -159,6 +171,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   const stopProgress = transport.onProgress(sweep, (progress) => {
     if (state.get(progress.job) === 'queued') {
       store.markRunning(sweep, progress.job, progress, progress.at);
+      log.info({ job: progress.job, host: progress.host, lane: progress.lane }, `job ${progress.job} started on ${progress.host}/${progress.lane}`);
       move(progress.job, 'running');
       update();
     }
@@ -236,6 +249,8 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
         } else if (store.recordResult(result)) {
           ended++;
           move(result.job, jobStatusOf(result.status));
+          const seconds = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000;
+          options.onJobEnded?.({ id: result.job, group: groupOf.get(result.job) ?? '', status: jobStatusOf(result.status), duration_s: Number.isFinite(seconds) ? seconds : null });
           const jobOptions = optionsOf.get(result.job);
           if (metrics && jobOptions) metrics.result(result, jobOptions);
           log.info({ job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);

@@ -2,7 +2,6 @@
 // `mollifier report table2`: docs/table2.md from a results store alone. The orchestrator's side: it reads files
 // and the store and never loads TensorFlow.
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { readTrainResult } from '../../orchestrator/report/result-file.js';
 import { resultReport } from '../../orchestrator/report/result-report.js';
@@ -11,6 +10,7 @@ import { ResultStore } from '../../orchestrator/store.js';
 import { table2Markdown } from '../../orchestrator/table2/report.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
+import { checkReportDir } from './report-dir.js';
 
 interface Table2Options {
   store?: string;
@@ -30,9 +30,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** `--out DIR` checked before any chart is drawn: a folder (made if missing) whose index.html can be written. */
 function checkOutDir(out: string | undefined, what: string): string {
   if (!out) throw new UsageError(`report ${what}: give --out DIR, the folder to write index.html and the charts into`);
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${out}: is a file; give a folder`);
-  checkOutputPath(join(out, 'index.html'));
-  return out;
+  return checkReportDir(out, '--out');
 }
 
 async function runReport(options: ReportOptions): Promise<void> {

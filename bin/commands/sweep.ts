@@ -2,6 +2,7 @@
 // embedded mode: an in-process transport and this process's own lanes (no server).
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { SingleBar, Presets } from 'cli-progress';
 import { InProcessBroker, limits, problemModulesIn, type OrchestratorTransport } from '../../protocol/index.js';
@@ -20,6 +21,7 @@ import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-
 import { registerSweepCancel } from './sweep-cancel.js';
 import { checkedProblemModules, collectProblemsDir, problemsHelp } from '../problems.js';
 import { defaultStore, openTarget, storeTarget, type StoreTargetOptions } from './sweep-store.js';
+import { checkReportDir } from './report-dir.js';
 
 interface RunOptions extends NatsCliOptions {
   dataRoot: string[];
@@ -31,6 +33,7 @@ interface RunOptions extends NatsCliOptions {
   metricsPort?: number;
   metricsHost: string;
   linger: number;
+  report?: string;
 }
 
 interface TableOptions extends StoreTargetOptions {
@@ -95,6 +98,7 @@ export function registerSweepCommand(program: Command): void {
       .option('--problems <dir>', `${problemsHelp}; with --nats only fingerprinted here (each worker's operator loads them with \`mollifier worker --problems\`)`, collectProblemsDir, [] as string[])
       .option('--retry-failed', 'run the failed jobs again')
       .option('--no-table', 'do not print the statistics table at the end')
+      .option('--report <dir>', 'write the sweep\'s report (index.html and its charts, as `mollifier report --store`) into this folder at the end')
       .option('--metrics-port <port>', 'serve Prometheus metrics on this port (/metrics)', parseInteger('--metrics-port'))
       .option('--metrics-host <address>', 'address the metrics endpoint binds', '127.0.0.1')
       .option('--linger <seconds>', 'keep the metrics endpoint up this long after the sweep ends', parseInteger('--linger'), 0),
@@ -105,6 +109,7 @@ export function registerSweepCommand(program: Command): void {
     if (options.nats && options.dataRoot.length) throw new UsageError('--data-root is for the embedded mode; with --nats, each worker\'s operator sets `mollifier worker --data-root`');
     if (options.metricsPort !== undefined && !(options.metricsPort >= 0 && options.metricsPort < 65536)) throw new UsageError(`--metrics-port ${options.metricsPort} must be a port number`);
     if (options.linger < 0) throw new UsageError(`--linger ${options.linger} must be ≥ 0`);
+    if (options.report !== undefined) checkReportDir(options.report, '--report');
     const store = openStore(options.store ?? defaultStore(spec.name), false);
     const log = logger().child({ sweep: spec.name });
     let metrics: SweepMetrics | undefined;
@@ -168,6 +173,12 @@ export function registerSweepCommand(program: Command): void {
       if (outcome.cancelled) process.stderr.write(`sweep ${spec.name} was cancelled (\`sweep cancel\`); \`sweep run --retry-failed\` runs its failed jobs again\n`);
       process.stderr.write(`sweep ${spec.name}: ${c.done} done, ${c.failed} failed, ${c.diverged} diverged${c.stopped ? `, ${c.stopped} stopped early` : ''} of ${c.total} (${outcome.ended} ran now, ${outcome.skipped} already ended); store ${store.path}\n`);
       if (options.table) process.stdout.write(formatTable(groupStatistics(store.jobs(spec.name)), 'md'));
+      if (options.report !== undefined) {
+        // Loaded only here: the charts' libraries are not every sweep's start-up cost.
+        const { writeSweepReport } = await import('./report.js');
+        await writeSweepReport(store, spec.name, options.report);
+        process.stdout.write(`\nreport: ${join(options.report, 'index.html')}\n`);
+      }
       if (metricsServer && options.linger > 0) {
         log.info({ linger: options.linger }, `metrics stay up for ${options.linger} s`);
         await new Promise<void>((resolve) => {
