@@ -24,7 +24,7 @@ export function checkOutputPath(path: string, option = '--out'): void {
   }
 }
 
-export function writeFilesAtomically(files: Array<{ path: string; text: string }>): void {
+export function writeFilesAtomically(files: Array<{ path: string; text: string | Uint8Array }>): void {
   const staged: Array<{ temporary: string; path: string }> = [];
   try {
     for (const { path, text } of files) {

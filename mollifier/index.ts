@@ -42,6 +42,7 @@ export { spectralLaplacian } from './pdes/spectral.js';
 export * from './problems/index.js';
 export * from './models/index.js';
 export * from './training/index.js';
+export { modelWeights, restoreWeights, type ModelWeights } from './training/weights.js';
 export { runJob, validateJob, resolveJob, jobDefaults, type JobConfig, type ResolvedJobConfig, type JobResult, type RunJobOptions } from './training/job.js';
 export * from './metrics/index.js';
 export {

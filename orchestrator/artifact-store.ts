@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { decodeArtifact, type ArtifactContent, type ArtifactGrid, type ArtifactMessage, type ResultMessage } from '../protocol/index.js';
+import { decodeArtifact, type ArtifactContent, type ArtifactGrid, type ArtifactMessage, type ArtifactWeights, type ResultMessage } from '../protocol/index.js';
 
 export const artifactSchema = `
 CREATE TABLE IF NOT EXISTS artifact_parts (
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS artifacts (
   parameter_name TEXT,
   wire_bytes INTEGER,
   problem TEXT,
+  weights TEXT,
   created_at TEXT NOT NULL,
   PRIMARY KEY (sweep, job)
 );
@@ -57,6 +58,8 @@ export interface StoredArtifact extends ArtifactContent {
 }
 
 const historyColumns = ['epoch', 'loss', 'data', 'pde'] as const;
+/** The weights' values among a job's stored arrays (not a grid array: read() leaves it out). */
+const weightsName = 'weights';
 
 export class ArtifactTables {
   constructor(private readonly db: Database.Database) {}
@@ -101,9 +104,11 @@ export class ArtifactTables {
           }
         }
       }
+      // The weights' manifest beside the row; their values are a blob like the arrays (linked as `weights`).
+      const weights = content?.weights ? JSON.stringify({ model: content.weights.model, specs: content.weights.specs }) : null;
       this.db
-        .prepare('INSERT INTO artifacts (sweep, job, generation, grid, parameter_name, wire_bytes, problem, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(sweep, job, generation, content ? JSON.stringify(content.grid) : null, content?.parameter_name ?? null, ref.bytes, problem, now);
+        .prepare('INSERT INTO artifacts (sweep, job, generation, grid, parameter_name, wire_bytes, problem, weights, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(sweep, job, generation, content ? JSON.stringify(content.grid) : null, content?.parameter_name ?? null, ref.bytes, problem, weights, now);
       if (content) this.writeArrays(sweep, job, content);
     }
     this.db.prepare('DELETE FROM artifact_parts WHERE sweep = ? AND job = ?').run(sweep, job);
@@ -112,6 +117,10 @@ export class ArtifactTables {
   private writeArrays(sweep: string, job: string, content: ArtifactContent): void {
     const arrays: Array<[string, Float32Array]> = Object.entries(content.arrays);
     if (content.history) for (const column of historyColumns) arrays.push([`history.${column}`, content.history[column]]);
+    if (content.weights) {
+      const data = content.weights.data;
+      arrays.push([weightsName, new Float32Array(data.slice().buffer, 0, data.length / 4)]);
+    }
     const blob = this.db.prepare('INSERT OR IGNORE INTO blobs (sha256, length, data) VALUES (?, ?, ?)');
     const link = this.db.prepare('INSERT INTO artifact_arrays (sweep, job, name, sha256) VALUES (?, ?, ?, ?)');
     for (const [name, values] of arrays) {
@@ -153,7 +162,18 @@ export class ArtifactTables {
     }
     const history = arrays['history.epoch'] ? Object.fromEntries(historyColumns.map((c) => [c, arrays[`history.${c}`] ?? new Float32Array(0)])) as NonNullable<ArtifactContent['history']> : null;
     for (const column of historyColumns) delete arrays[`history.${column}`];
+    delete arrays[weightsName];
     return { job, grid: JSON.parse(row.grid) as ArtifactGrid, parameter_name: row.parameter_name, arrays, history };
+  }
+
+  /** A job's final weights (a sweep with `keep-weights`), or null. */
+  weights(sweep: string, job: string): ArtifactWeights | null {
+    const row = this.db.prepare('SELECT weights FROM artifacts WHERE sweep = ? AND job = ? AND problem IS NULL AND weights IS NOT NULL').get(sweep, job) as { weights: string } | undefined;
+    if (!row) return null;
+    const blob = this.db.prepare('SELECT b.data AS data FROM artifact_arrays a JOIN blobs b ON a.sha256 = b.sha256 WHERE a.sweep = ? AND a.job = ? AND a.name = ?').get(sweep, job, weightsName) as { data: Buffer } | undefined;
+    if (!blob) return null;
+    const manifest = JSON.parse(row.weights) as Omit<ArtifactWeights, 'data'>;
+    return { ...manifest, data: new Uint8Array(inflateRawSync(blob.data)) };
   }
 
   /** Jobs of a sweep with a stored artifact. */

@@ -38,6 +38,8 @@ const specSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a sweep name is 1-64 letters, digits, _ or -'),
   description: z.string().optional(),
   /** Wall-clock limit of each job (as in GitHub Actions): a job still running then is stopped and recorded failed. */
+  /** Keep each train job's final weights with its artifact (tfjs format; `sweep weights` writes them out). */
+  'keep-weights': z.boolean().optional(),
   'timeout-minutes': z.number().positive().max(limits.timeoutMinutes, `at most ${limits.timeoutMinutes} minutes (14 days)`).optional(),
   seeds: z
     .union([z.number().int().min(1).max(limits.seedsPerSweep), z.array(z.number().int().nonnegative()).min(1)])
@@ -92,6 +94,7 @@ export interface SweepSpec {
   description?: string;
   /** Per-job wall-clock limit in minutes; none when absent. */
   timeoutMinutes?: number;
+  keepWeights?: boolean;
   seeds: number[];
   /** Stop jobs whose loss falls behind the others' (orchestrator/early-stop.ts); none when absent. */
   earlyStop?: EarlyStopRule;
@@ -342,6 +345,7 @@ export function parseSpec(text: string, file = 'spec', parseOptions: ParseSpecOp
     name: spec.name,
     ...(spec.description ? { description: spec.description } : {}),
     ...(spec['timeout-minutes'] !== undefined ? { timeoutMinutes: spec['timeout-minutes'] } : {}),
+    ...(spec['keep-weights'] ? { keepWeights: true } : {}),
     seeds,
     ...(spec['early-stop'] ? { earlyStop: earlyStopRuleOf(spec['early-stop']) } : {}),
     jobs,

@@ -94,6 +94,7 @@ const addedColumns = [
   ['sweeps', 'epoch', 'INTEGER NOT NULL DEFAULT 0'],
   ['jobs', 'retired', 'INTEGER NOT NULL DEFAULT 0'],
   ['jobs', 'inputs', 'TEXT'],
+  ['artifacts', 'weights', 'TEXT'],
 ] as const;
 
 const storeTables = { sweeps: ['name', 'spec', 'created_at', 'updated_at'], jobs: ['sweep', 'id', 'grp', 'idx', 'options', 'status'], ...artifactTables } as const;

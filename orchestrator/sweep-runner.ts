@@ -213,6 +213,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
         v: protocolVersion, type: 'job', sweep, run, id: job.id, group: job.group, ticket: ticketOf(secret, sweep, run, job.id, job.generation), options: job.options,
         ...(job.inputs ? { inputs: job.inputs as JobMessage['inputs'] } : {}), generation: job.generation,
         ...(spec.timeoutMinutes !== undefined ? { timeout_s: spec.timeoutMinutes * 60 } : {}),
+        ...(spec.keepWeights ? { keep_weights: true } : {}),
         enqueued_at: new Date().toISOString(),
       };
       await transport.enqueue(message, epoch);

@@ -16,6 +16,16 @@ const grid = z.discriminatedUnion('dims', [
   z.strictObject({ dims: z.literal(2), nx: z.number().int().positive(), ny: z.number().int().positive(), x0: z.number(), y0: z.number(), hx: z.number(), hy: z.number(), periodic: z.boolean().optional() }),
 ]);
 
+/** tfjs's weights manifest entry, as much of it as our float32 weights use. */
+const weightSpec = z.looseObject({ name: z.string().min(1).max(256), shape: z.array(z.number().int().nonnegative()).max(8), dtype: z.literal('float32') });
+const weightsSchema = z.strictObject({
+  /** The architecture's description (name and resolved sizes): what rebuilds a model these weights fit. */
+  model: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  specs: z.array(weightSpec).max(10_000),
+  /** The values in specs order, little-endian float32, base64. */
+  data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/),
+});
+
 const wireSchema = z.strictObject({
   format: z.literal(artifactFormat),
   grid,
@@ -23,7 +33,15 @@ const wireSchema = z.strictObject({
   /** Named arrays on the grid's nodes: parameter, parameter_true, laplacian, laplacian_true, field.<name>, field_true.<name>. */
   arrays: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), float32Text),
   history: z.strictObject({ epoch: float32Text, loss: float32Text, data: float32Text, pde: float32Text }).nullable(),
+  /** The final weights, when the sweep keeps them (`keep-weights`). */
+  weights: weightsSchema.optional(),
 });
+
+export interface ArtifactWeights {
+  model: Record<string, number | string | boolean>;
+  specs: Array<{ name: string; shape: number[]; dtype: 'float32' }>;
+  data: Uint8Array;
+}
 
 export type ArtifactGrid = z.infer<typeof grid>;
 
@@ -33,6 +51,7 @@ export interface ArtifactContent {
   parameter_name: string;
   arrays: Record<string, Float32Array>;
   history: { epoch: Float32Array; loss: Float32Array; data: Float32Array; pde: Float32Array } | null;
+  weights?: ArtifactWeights;
 }
 
 /** Nodes of a grid: the length every array of an artifact has. */
@@ -70,6 +89,7 @@ export function encodeArtifact(content: ArtifactContent): Uint8Array {
       data: float32Base64(content.history.data),
       pde: float32Base64(content.history.pde),
     },
+    ...(content.weights ? { weights: { model: content.weights.model, specs: content.weights.specs, data: Buffer.from(content.weights.data).toString('base64') } } : {}),
   };
   const bytes = deflateRawSync(JSON.stringify(wire));
   if (bytes.length > limits.artifactBytes) throw new RangeError(`the job's artifact is ${(bytes.length / 2 ** 20).toFixed(1)} MiB deflated: at most ${limits.artifactBytes / 2 ** 20} MiB (a smaller grid)`);
@@ -104,7 +124,14 @@ export function decodeArtifact(bytes: Uint8Array): ArtifactContent {
     if (new Set([h.epoch.length, h.loss.length, h.data.length, h.pde.length]).size !== 1) throw new Error('not an artifact: the history columns differ in length');
     history = h;
   }
-  return { grid: wire.grid, parameter_name: wire.parameter_name, arrays, history };
+  let weights: ArtifactWeights | undefined;
+  if (wire.weights) {
+    const data = new Uint8Array(Buffer.from(wire.weights.data, 'base64'));
+    const values = wire.weights.specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+    if (data.length !== values * 4) throw new Error(`not an artifact: the weights hold ${data.length} bytes, their specs ${values} float32 values`);
+    weights = { model: wire.weights.model, specs: wire.weights.specs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })), data };
+  }
+  return { grid: wire.grid, parameter_name: wire.parameter_name, arrays, history, ...(weights ? { weights } : {}) };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

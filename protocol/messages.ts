@@ -32,6 +32,8 @@ export const jobMessageSchema = z.strictObject({
   inputs: z.partialRecord(z.enum(jobInputNames), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
   /** Bumped each time failed jobs are run again (`--retry-failed`); results carry it back (absent: 0). */
   generation: z.number().int().nonnegative().optional(),
+  /** Send the trained weights with the job's artifact (a sweep's `keep-weights`; no part of the job's id). */
+  keep_weights: z.boolean().optional(),
   /** Wall-clock limit: the worker stops a job still running after this long and reports it failed. */
   timeout_s: z.number().positive().max(limits.timeoutMinutes * 60).optional(),
   enqueued_at: timestamp,

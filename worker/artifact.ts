@@ -4,7 +4,7 @@ import { encodeArtifact, type ArtifactContent } from '../protocol/index.js';
 import type { JobResult } from '../mollifier/index.js';
 
 /** A train result's artifact; undefined when training produced no fields (a failure before the first step). */
-export function trainArtifact(result: Pick<JobResult, 'fields' | 'history'>): Uint8Array | undefined {
+export function trainArtifact(result: Pick<JobResult, 'fields' | 'history' | 'weights'>): Uint8Array | undefined {
   const fields = result.fields;
   if (!fields) return undefined;
   const arrays: Record<string, Float32Array> = { parameter: Float32Array.from(fields.parameter) };
@@ -19,6 +19,7 @@ export function trainArtifact(result: Pick<JobResult, 'fields' | 'history'>): Ui
     parameter_name: fields.parameter_name,
     arrays,
     history: history && { epoch: Float32Array.from(history.epoch), loss: Float32Array.from(history.loss), data: Float32Array.from(history.data), pde: Float32Array.from(history.pde) },
+    ...(result.weights ? { weights: { model: result.weights.model, specs: result.weights.specs.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' as const })), data: result.weights.data } } : {}),
   };
   return encodeArtifact(content);
 }

@@ -16,6 +16,8 @@ export interface ThreadTask {
   problems: ProblemModule[];
   /** The fingerprints the job was planned with (the job message's `inputs`). */
   inputs?: Record<string, string> | undefined;
+  /** Send the trained weights with the artifact (the job message's `keep_weights`). */
+  keepWeights?: boolean;
 }
 
 export interface ThreadProgress {
@@ -79,6 +81,7 @@ async function runTrain(options: Extract<JobOptions, { kind: 'train' }>, port: M
   const module = own as ProblemModule | undefined;
   const problem = module ? await loadProblem(module.file, { name: module.name, version: module.digest }) : undefined;
   const result = await runJob({ ...jobConfigOf(options), ...(problem ? { problem } : {}) }, {
+    keepWeights: task.keepWeights ?? false,
     onProgress: (p) => port.postMessage({ epoch: p.epoch, epochs: p.epochs, loss: p.loss, lossData: p.lossData, lossPde: p.lossPde, rate: p.rate } satisfies ThreadProgress),
   });
   let artifact: Uint8Array | undefined;

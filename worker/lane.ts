@@ -50,7 +50,7 @@ export class Lane {
    * Runs one job in a thread of the pool. Past `timeoutMs`, or when `stop` aborts (its reason a string), the
    * thread is terminated and the job failed with the reason.
    */
-  async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void, limits: { timeoutMs?: number; stop?: AbortSignal; inputs?: Record<string, string> } = {}): Promise<ThreadOutcome> {
+  async run(options: JobOptions, onProgress: (progress: ThreadProgress) => void, limits: { timeoutMs?: number; stop?: AbortSignal; inputs?: Record<string, string>; keepWeights?: boolean } = {}): Promise<ThreadOutcome> {
     // The signals before the channel: nothing to close if a limit is refused (a port left open keeps the process up).
     const timeout = limits.timeoutMs === undefined ? undefined : AbortSignal.timeout(limits.timeoutMs);
     const signals = [timeout, limits.stop].filter((s): s is AbortSignal => s !== undefined);
@@ -58,7 +58,7 @@ export class Lane {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (progress: ThreadProgress) => onProgress(progress));
     try {
-      return (await this.pool.run({ options, port: port2, dataRoots: this.dataRoots, problems: this.problems, inputs: limits.inputs } satisfies ThreadTask, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
+      return (await this.pool.run({ options, port: port2, dataRoots: this.dataRoots, problems: this.problems, inputs: limits.inputs, keepWeights: limits.keepWeights ?? false } satisfies ThreadTask, { transferList: [port2], ...(signal ? { signal } : {}) })) as ThreadOutcome;
     } catch (error) {
       if (limits.stop?.aborted) return { status: 'failed', reason: String(limits.stop.reason), metrics: null };
       if (timeout?.aborted) return { status: 'failed', reason: `timed out after ${formatSeconds(limits.timeoutMs! / 1000)} (the sweep's timeout-minutes)`, metrics: null };

@@ -114,7 +114,7 @@ export class WorkerNode {
           v: protocolVersion, type: 'progress', sweep: job.sweep, job: job.id, ...this.where(lane),
           epoch: p.epoch, epochs: p.epochs, loss: finite(p.loss), loss_data: finite(p.lossData), loss_pde: finite(p.lossPde), rate: finite(p.rate), at: new Date().toISOString(),
         });
-      }, { ...(job.timeout_s === undefined ? {} : { timeoutMs: job.timeout_s * 1000 }), stop: stop.signal, ...(job.inputs ? { inputs: job.inputs } : {}) });
+      }, { ...(job.timeout_s === undefined ? {} : { timeoutMs: job.timeout_s * 1000 }), stop: stop.signal, ...(job.inputs ? { inputs: job.inputs } : {}), keepWeights: job.keep_weights ?? false });
       clearInterval(working);
       if (this.stopped) {
         // Stopping this worker cut the job short: it is not the job's failure; give it back to the queue.

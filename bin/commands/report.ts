@@ -11,6 +11,7 @@ import { table2Markdown } from '../../orchestrator/table2/report.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
 import { checkReportDir } from './report-dir.js';
+import { openTarget, storeTarget } from './sweep-store.js';
 
 interface Table2Options {
   store?: string;
@@ -33,22 +34,24 @@ function checkOutDir(out: string | undefined, what: string): string {
   return checkReportDir(out, '--out');
 }
 
-async function runReport(options: ReportOptions): Promise<void> {
-  if (options.result && options.store) throw new UsageError('report: give --result FILE or --store FILE, not both');
-  if (options.store) return reportStore(options);
+async function runReport(specPath: string | undefined, options: ReportOptions): Promise<void> {
+  if (options.result && (options.store || specPath)) throw new UsageError('report: give --result FILE, or a spec or --store FILE, not both');
+  if (options.store || specPath) return reportStore(specPath, options);
   if (!options.result) throw new UsageError('report: give --store FILE (a sweep\'s results store), --result FILE (a `mollifier train --out` result), or a subcommand (table2)');
   if (options.sweep.length) throw new UsageError('report --result: --sweep is for --store');
   return reportResult(options);
 }
 
-/** `report --store FILE [--sweep NAME] --out DIR`: one sweep's page; the files appear together or not at all. */
-async function reportStore(options: ReportOptions): Promise<void> {
+/** `report [SPEC] [--store FILE] [--sweep NAME] --out DIR`: one sweep's page; the files appear together or not at all. */
+async function reportStore(specPath: string | undefined, options: ReportOptions): Promise<void> {
   const out = checkOutDir(options.out, '--store');
-  const store = new ResultStore(options.store!, { create: false });
+  if (options.sweep.length > 1) throw new UsageError(`report --store: one sweep per page; --sweep was given ${options.sweep.length} times`);
+  // A spec means its default store and its sweep, as for `sweep table` (sweep-store.ts).
+  const target = storeTarget('report', specPath, { ...(options.store ? { store: options.store } : {}), ...(options.sweep[0] ? { sweep: options.sweep[0] } : {}) });
+  const store = openTarget(target);
   try {
     const started = performance.now();
-    if (options.sweep.length > 1) throw new UsageError(`report --store: one sweep per page; --sweep was given ${options.sweep.length} times`);
-    const sweep = chooseSweep(store, options.store!, options.sweep[0]);
+    const sweep = chooseSweep(store, target.path, target.sweep);
     const files = await writeSweepReport(store, sweep, out);
     process.stdout.write(`wrote ${join(out, 'index.html')} (sweep ${sweep}: ${files - 1} charts, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   } finally {
@@ -104,11 +107,12 @@ export function registerReportCommand(program: Command): void {
   const report = program
     .command('report')
     .description('reports as pages of charts: a sweep from its results store (--store), one train result (--result); Table 2 (subcommand)')
+    .argument('[spec]', "a sweep's spec: its sweep in its store (results/<name>.sqlite unless --store)")
     .option('--store <file>', "a sweep's results store: every configuration's metrics with 95 % intervals, fields, losses, time and memory")
     .option('--sweep <name>', 'the sweep of the store to report (default: its only one)', collect, [] as string[])
     .option('--result <file>', 'a `mollifier train --out` result: its fields, errors and losses as charts')
     .option('--out <dir>', 'folder for index.html and the charts (SVG)')
-    .action((options: ReportOptions) => runReport(options));
+    .action((spec: string | undefined, options: ReportOptions) => runReport(spec, options));
   report
     .command('table2')
     .description("the paper's Table 2 (PINN, PirateNet, PINNsFormer × autodiff / mollifier on the three problems) from a store of the examples/table2-*.yaml sweeps")

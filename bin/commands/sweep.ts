@@ -1,24 +1,26 @@
 // `mollifier sweep run|table|status|cancel`: the orchestrator's commands. Without --nats, `run` composes the
 // embedded mode: an in-process transport and this process's own lanes (no server).
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { SingleBar, Presets } from 'cli-progress';
 import { InProcessBroker, limits, problemModulesIn, type OrchestratorTransport } from '../../protocol/index.js';
 import { readSpec } from '../../orchestrator/spec.js';
 import { ResultStore } from '../../orchestrator/store.js';
-import { runSweep, type SweepUpdate } from '../../orchestrator/sweep-runner.js';
+import { runSweep } from '../../orchestrator/sweep-runner.js';
 import { groupStatistics } from '../../orchestrator/statistics.js';
 import { formatTable, runsCsv, tableFormats, type TableFormat } from '../../orchestrator/table.js';
 import { logger } from '../../mollifier/core.js';
 import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDataRoot, dataRootHelp, dataRootsOf, parseChoice, parseCount, parseInteger } from '../parse.js';
+import { collectDataRoot, dataRootHelp, dataRootsOf, parseChoice, parseCount, parseInteger, parsePositive } from '../parse.js';
+import { forwardThreadLogs, logTo } from '../logging.js';
+import { ConsoleLogSink, SweepConsole } from '../sweep-console.js';
 import { UsageError } from '../usage-error.js';
 import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
 import { registerSweepCancel } from './sweep-cancel.js';
+import { registerSweepWeights } from './sweep-weights.js';
 import { checkedProblemModules, collectProblemsDir, problemsHelp } from '../problems.js';
 import { defaultStore, openTarget, storeTarget, type StoreTargetOptions } from './sweep-store.js';
 import { checkReportDir } from './report-dir.js';
@@ -34,6 +36,8 @@ interface RunOptions extends NatsCliOptions {
   metricsHost: string;
   linger: number;
   report?: string;
+  logFile?: string;
+  progressEvery: number;
 }
 
 interface TableOptions extends StoreTargetOptions {
@@ -47,31 +51,6 @@ interface StatusOptions extends StoreTargetOptions {
 
 function openStore(path: string, mustExist: boolean): ResultStore {
   return new ResultStore(path, { create: !mustExist });
-}
-
-function progressView(): { update: (u: SweepUpdate) => void; stop: () => void } {
-  const eta = (u: SweepUpdate) => (u.etaSeconds === null ? '?' : u.etaSeconds >= 90 ? `${(u.etaSeconds / 60).toFixed(1)} min` : `${u.etaSeconds.toFixed(0)} s`);
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: 'sweep [{bar}] {value}/{total} ended | done {done} failed {failed} diverged {diverged} running {running} | ETA {eta}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
-    let started = false;
-    return {
-      update: (u) => {
-        const payload = { done: u.done, failed: u.failed, diverged: u.diverged, running: u.running, eta: eta(u) };
-        const value = u.done + u.failed + u.diverged + u.stopped;
-        if (!started) (bar.start(u.total, value, payload), (started = true));
-        else bar.update(value, payload);
-      },
-      stop: () => bar.stop(),
-    };
-  }
-  let last = '';
-  return {
-    update: (u) => {
-      const line = `${u.done + u.failed + u.diverged + u.stopped}/${u.total} ended: done ${u.done}, failed ${u.failed}, diverged ${u.diverged}, running ${u.running}, ETA ${eta(u)}`;
-      if (line !== last) logger().info({ ...u }, (last = line));
-    },
-    stop: () => undefined,
-  };
 }
 
 /** Why jobs failed or diverged, most common first: "3 failed: cancelled: wrong grid". */
@@ -101,7 +80,9 @@ export function registerSweepCommand(program: Command): void {
       .option('--report <dir>', 'write the sweep\'s report (index.html and its charts, as `mollifier report --store`) into this folder at the end')
       .option('--metrics-port <port>', 'serve Prometheus metrics on this port (/metrics)', parseInteger('--metrics-port'))
       .option('--metrics-host <address>', 'address the metrics endpoint binds', '127.0.0.1')
-      .option('--linger <seconds>', 'keep the metrics endpoint up this long after the sweep ends', parseInteger('--linger'), 0),
+      .option('--linger <seconds>', 'keep the metrics endpoint up this long after the sweep ends', parseInteger('--linger'), 0)
+      .option('--log-file <file>', 'append the log (JSON lines) to this file; on a terminal the default is <store>.log, and only warnings and errors show above the progress lines')
+      .option('--progress-every <seconds>', 'off a terminal: print a progress line this often', parsePositive('--progress-every'), 10),
   ).action(async (specPath: string, options: RunOptions) => {
     const problems = problemModulesIn(options.problems);
     const spec = readSpec(specPath, { problems });
@@ -111,6 +92,22 @@ export function registerSweepCommand(program: Command): void {
     if (options.linger < 0) throw new UsageError(`--linger ${options.linger} must be ≥ 0`);
     if (options.report !== undefined) checkReportDir(options.report, '--report');
     const store = openStore(options.store ?? defaultStore(spec.name), false);
+    const tty = Boolean(process.stderr.isTTY);
+    const laneNames = options.nats ? undefined : Array.from({ length: options.lanes ?? Math.min(availableParallelism(), limits.lanesPerProcess) }, (_, i) => `cpu${i}`);
+    // The store as it was before this run plans anything: what had ended, and how long each job took (the ETA's first data).
+    const sweepConsole = new SweepConsole({ sweep: spec.name, jobs: spec.jobs, stored: store.jobs(spec.name), retryFailed: Boolean(options.retryFailed), ...(laneNames ? { lanes: laneNames } : {}), tty, progressEvery: options.progressEvery });
+    const logFile = options.logFile ?? (tty ? `${store.path}.log` : undefined);
+    if (logFile !== undefined) {
+      let fd: number;
+      try {
+        fd = openSync(logFile, 'a');
+      } catch (error) {
+        store.close();
+        throw new UsageError(`log file ${logFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      logTo(new ConsoleLogSink(sweepConsole, fd, tty, tty));
+      if (tty) process.stderr.write(`sweep ${spec.name}: log in ${logFile}; warnings and errors also here\n`);
+    }
     const log = logger().child({ sweep: spec.name });
     let metrics: SweepMetrics | undefined;
     let metricsServer: Server | undefined;
@@ -139,20 +136,30 @@ export function registerSweepCommand(program: Command): void {
       const [{ WorkerNode }, { Lane }] = await Promise.all([import('../../worker/node.js'), import('../../worker/lane.js')]);
       const dataRoots = dataRootsOf(options.dataRoot);
       if (problems.length) await checkedProblemModules(options.problems);
-      const lanes = Array.from({ length: options.lanes ?? Math.min(availableParallelism(), limits.lanesPerProcess) }, (_, i) => new Lane({ name: `cpu${i}`, device: 'cpu', slots: 1, dataRoots, problems }));
-      const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 2000, log: logger().child({ role: 'worker' }) });
+      const threadLogs = forwardThreadLogs();
+      const lanes = laneNames!.map((name) => new Lane({ name, device: 'cpu', slots: 1, dataRoots, problems, env: threadLogs.env }));
+      // The orchestrator logs each job's start and end with its lane and status (orchestrator/sweep-runner.ts):
+      // this in-process worker's lines about the same jobs would say it all twice, so they are debug here.
+      const workerLog = logger().child({ role: 'worker' });
+      const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 2000, log: { info: (fields, message) => workerLog.debug(fields, message), warn: (fields, message) => workerLog.warn(fields, message), error: (fields, message) => workerLog.error(fields, message) } });
       const running = node.run();
       transport = broker.orchestrator;
       stopWorkers = async () => {
         broker.close();
         await node.stop();
         await running;
+        await threadLogs.close();
       };
     }
-    const view = progressView();
+    // An internal error ends the process without the finally below: the terminal gets its cursor back all the same.
+    const stopConsole = () => sweepConsole.stop();
+    process.once('exit', stopConsole);
     try {
-      const outcome = await runSweep({ spec, specText: readFileSync(specPath, 'utf8'), store, transport, log, onUpdate: view.update, signal: controller.signal, retryFailed: Boolean(options.retryFailed), ...(metrics ? { metrics } : {}) });
-      view.stop();
+      const outcome = await runSweep({
+        spec, specText: readFileSync(specPath, 'utf8'), store, transport, log, signal: controller.signal, retryFailed: Boolean(options.retryFailed), ...(metrics ? { metrics } : {}),
+        onUpdate: (update) => sweepConsole.update(update), onProgress: (progress) => sweepConsole.progress(progress), onHeartbeat: (heartbeat) => sweepConsole.heartbeat(heartbeat), onJobEnded: (job) => sweepConsole.jobEnded(job),
+      });
+      sweepConsole.stop();
       const c = outcome.counts;
       if (outcome.lostTo) {
         const by = outcome.lostTo;
@@ -187,7 +194,8 @@ export function registerSweepCommand(program: Command): void {
         });
       }
     } finally {
-      view.stop();
+      sweepConsole.stop();
+      process.off('exit', stopConsole);
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
       await stopWorkers();
@@ -198,6 +206,7 @@ export function registerSweepCommand(program: Command): void {
   });
 
   registerSweepCancel(sweep);
+  registerSweepWeights(sweep);
 
   const specHelp = 'sweep spec (YAML): its sweep, in its store (results/<name>.sqlite unless --store)';
   sweep

@@ -12,9 +12,11 @@ import { parseBand, parseChoice, parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
 import { addProblemsOption, problemNamed } from '../problems.js';
+import { checkWeightsDir, weightsFiles } from '../weights-files.js';
 
 interface TrainCliOptions extends Record<string, unknown> {
   out: string;
+  weights?: string;
   problems: string[];
 }
 
@@ -81,14 +83,19 @@ function progressReporter(): { update: (p: TrainProgress) => void; stop: () => v
 export function registerTrainCommand(program: Command): void {
   addProblemsOption(addJobOptions(program.command('train').description('train a base model with a mollified or autodiff PDE loss and recover the unknown parameter')))
     .requiredOption('--out <result.json>', 'result file')
+    .option('--weights <dir>', 'also write the trained weights there: model.json and weights.bin (tfjs weights format)')
     .action(async (options: TrainCliOptions) => {
       if (extname(options.out) !== '.json') throw new UsageError(`--out ${options.out}: the result file must end in .json`);
       checkOutputPath(options.out);
+      if (options.weights !== undefined) checkWeightsDir(options.weights);
       const wire = trainOptionsOf(options);
       const config = { ...jobConfigOf(wire), problem: await problemNamed(wire.pde, options.problems) };
       const progress = progressReporter();
-      const result = await runJob(config, { onProgress: progress.update }).finally(progress.stop);
-      writeFilesAtomically([{ path: options.out, text: `${JSON.stringify(result)}\n` }]);
+      const { weights, ...result } = await runJob(config, { onProgress: progress.update, keepWeights: options.weights !== undefined }).finally(progress.stop);
+      writeFilesAtomically([
+        { path: options.out, text: `${JSON.stringify(result)}\n` },
+        ...(weights && options.weights !== undefined ? weightsFiles(options.weights, weights, { result: options.out }) : []),
+      ]);
       const m = result.metrics;
       const summary = m
         ? `param mean ${m.param_mean?.toPrecision(4)} (true ${m.param_true_mean?.toPrecision(4) ?? 'n/a'}), corr ${m.param_corr?.toFixed(3) ?? 'n/a'}, corr_smoothed ${m.param_corr_smoothed?.toFixed(3) ?? 'n/a'}, laplacian_corr ${m.laplacian_corr?.toFixed(3) ?? 'n/a'}, ${m.time_s?.toFixed(1)} s`

@@ -16,6 +16,7 @@ import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemIns
 import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
 import { assertFraction } from '../pdes/observation.js';
 import { trainingData, type TrainingData } from './data.js';
+import { modelWeights, type ModelWeights } from './weights.js';
 import { derivativeMethods, train, type DerivativeMethod, type LossHistory, type TrainProgress } from './train.js';
 
 export interface JobConfig {
@@ -136,6 +137,8 @@ export interface JobResult {
   } | null;
   /** The losses along training (every ⌈epochs / 200⌉ epochs, the first and the last); null if training never ran. */
   history: LossHistory | null;
+  /** The final weights, when asked for (RunJobOptions.keepWeights) and training completed. */
+  weights?: ModelWeights;
 }
 
 function choose<T extends string>(name: string, value: string, choices: readonly T[]): T {
@@ -268,6 +271,8 @@ async function initialiseFromObservations(model: FieldModel, data: TrainingData)
 
 export interface RunJobOptions {
   onProgress?: (progress: TrainProgress) => void;
+  /** Keep the trained model's weights in the result (`weights`; tfjs's weights format, training/weights.ts). */
+  keepWeights?: boolean;
 }
 
 export async function runJob(given: JobConfig, options: RunJobOptions = {}): Promise<JobResult> {
@@ -365,6 +370,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
         laplacian_true: laplacianTrue ? Array.from(laplacianTrue) : null,
       },
       history: outcome.history,
+      ...(options.keepWeights ? { weights: await modelWeights(model) } : {}),
     };
   } finally {
     model.dispose();
