@@ -19,6 +19,15 @@ export function parseInteger(name: string): (value: string) => number {
   };
 }
 
+/** A number > 0 (seconds, a rate). */
+export function parsePositive(name: string): (value: string) => number {
+  return (value) => {
+    const n = parseNumber(name)(value);
+    if (!(n > 0)) throw new InvalidArgumentError(`${name} ${value} must be > 0`);
+    return n;
+  };
+}
+
 /** An integer from 1 to `max` (a documented limit: protocol/limits.ts). */
 export function parseCount(name: string, max: number): (value: string) => number {
   return (value) => {

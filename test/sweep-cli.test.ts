@@ -62,12 +62,12 @@ test('sweep table|status SPEC: the spec\'s default store and its sweep; a spec n
   assert.equal(mollifier(['sweep', 'run', 'other.yaml', '--store', join('results', 'named.sqlite'), '--lanes', '1', '--no-table'], dir).status, 0);
   const status = mollifier(['sweep', 'status', 'named.yaml'], dir);
   assert.equal(status.status, 0, status.stderr);
-  assert.equal(status.stdout, 'named: 2 jobs: 2 done, 0 failed, 0 diverged, 0 running, 0 queued\n');
+  assert.equal(status.stdout, 'named: 2 jobs: 2 done, 0 failed, 0 diverged, 0 stopped early, 0 running, 0 queued\n');
   const json = JSON.parse(mollifier(['sweep', 'table', 'named.yaml', '--format', 'json'], dir).stdout) as { groups: Array<{ sweep: string; n: number }> };
   assert.deepEqual(json.groups.map((g) => [g.sweep, g.n]), [['named', 2]]);
   // The spec with --store: that store, the spec's sweep.
   const other = mollifier(['sweep', 'status', 'other.yaml', '--store', join('results', 'named.sqlite')], dir);
-  assert.equal(other.stdout, 'other: 1 jobs: 1 done, 0 failed, 0 diverged, 0 running, 0 queued\n');
+  assert.equal(other.stdout, 'other: 1 jobs: 1 done, 0 failed, 0 diverged, 0 stopped early, 0 running, 0 queued\n');
   const cases: Array<[string[], RegExp]> = [
     [['sweep', 'status', 'other.yaml'], /results\/other\.sqlite.*sweep other has not run yet/],
     [['sweep', 'table', 'other.yaml'], /results\/other\.sqlite.*sweep other has not run yet/],
@@ -109,6 +109,6 @@ test('Ctrl-C during sweep run puts its running jobs back in the queue: sweep sta
   assert.equal(await run.exited, 130, run.lines.join('\n'));
   const status = mollifier(['sweep', 'status', '--store', store]);
   assert.equal(status.status, 0, status.stderr);
-  assert.match(status.stdout, /^long: 4 jobs: 0 done, 0 failed, 0 diverged, 0 running, 4 queued\n$/);
+  assert.match(status.stdout, /^long: 4 jobs: 0 done, 0 failed, 0 diverged, 0 stopped early, 0 running, 4 queued\n$/);
   assert.ok(run.lines.some((l) => /back in the queue/.test(l)), run.lines.join('\n'));
 });

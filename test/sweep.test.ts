@@ -200,9 +200,9 @@ test('sweep run, embedded: SIGINT stops it, and the same command resumes without
   assert.ok(ended.length >= 1 && ended.length < 8, `ended before SIGINT: ${ended.length}`);
   const second = new CliProcess(cli, args);
   assert.equal(await second.exited, 0);
-  for (const id of ended) assert.ok(!second.lines.some((l) => l.includes(`"msg":"job ${id} started"`)), `job ${id} ran again`);
+  for (const id of ended) assert.ok(!second.lines.some((l) => l.includes(`"msg":"job ${id} started`)), `job ${id} ran again`);
   const done = new ResultStore(store);
-  assert.deepEqual(done.counts('resume'), { queued: 0, running: 0, done: 8, failed: 0, diverged: 0, total: 8 });
+  assert.deepEqual(done.counts('resume'), { queued: 0, running: 0, done: 8, failed: 0, diverged: 0, stopped: 0, total: 8 });
   done.close();
 });
 

@@ -38,19 +38,26 @@ export interface NoisePoint {
   interval: [number, number] | null;
 }
 
-/** A metric against a noise level, one line per configuration, each point with its 95 % interval. */
+/**
+ * A metric against a noise level, one line per configuration, each point with its 95 % interval. The levels are a
+ * sweep's few discrete values, so they are spaced as categories and each configuration's interval sits beside the
+ * others' (offset within the level) instead of on top of them.
+ */
 export function noiseSpec(title: string, noiseTitle: string, metricTitle: string, points: readonly NoisePoint[]): VegaLiteSpec {
   const values = points.map((p) => ({ ...p, lo: p.interval?.[0] ?? p.mean, hi: p.interval?.[1] ?? p.mean }));
-  const x = { field: 'noise', type: 'quantitative' as const, title: noiseTitle };
+  const levels = [...new Set(points.map((p) => p.noise))].sort((a, b) => a - b);
+  const x = { field: 'noise', type: 'ordinal' as const, sort: levels, title: noiseTitle, axis: { labelAngle: 0 } };
+  const xOffset = { field: 'configuration', type: 'nominal' as const };
   const color = { field: 'configuration', type: 'nominal' as const, scale: { scheme: 'tableau10' }, title: 'configuration' };
+  const y = { type: 'quantitative' as const, title: metricTitle, scale: { zero: false } };
   return {
     title,
-    width,
+    width: Math.max(width / 2, 90 * levels.length),
     height: 260,
     data: { values },
     layer: [
-      { mark: { type: 'line', point: { filled: true, size: 40 } }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: metricTitle, scale: { zero: false } }, color, strokeDash: { field: 'configuration', type: 'nominal', title: 'configuration' } } },
-      { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x, xOffset, y: { field: 'lo', ...y }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'point', filled: true, size: 50 }, encoding: { x, xOffset, y: { field: 'mean', ...y }, color, shape: { field: 'configuration', type: 'nominal', title: 'configuration' } } },
     ],
   } as VegaLiteSpec;
 }
