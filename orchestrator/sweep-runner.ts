@@ -254,7 +254,9 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
           options.onJobEnded?.({ id: result.job, group: groupOf.get(result.job) ?? '', status: jobStatusOf(result.status), duration_s: Number.isFinite(seconds) ? seconds : null });
           const jobOptions = optionsOf.get(result.job);
           if (metrics && jobOptions) metrics.result(result, jobOptions);
-          log.info({ job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}`);
+          // A failure is worth a look (the console shows warnings above its lines); the rest go to the log.
+          const level = result.status === 'failed' || result.status === 'diverged' ? 'warn' : 'info';
+          log[level]({ job: result.job, status: result.status, host: result.host, lane: result.lane, attempt: result.attempt, ...(result.reason ? { reason: result.reason } : {}) }, `job ${result.job} ${result.status}${result.reason ? `: ${result.reason}` : ''}`);
           const problem = result.artifact ? store.artifacts.problem(sweep, result.job) : null;
           if (problem) log.warn({ job: result.job }, `job ${result.job}: its result is kept without its fields and loss history: ${problem}`);
         } else {

@@ -114,7 +114,7 @@ test('bad report input: one line naming the file or option, exit 2, nothing writ
     [['report', '--result', badLength, '--out', out], /--result .*short\.json: not a train result: fields\.parameter holds 63 values, the grid 64/],
     [['report', '--result', notJson], /give --out DIR/],
     [['report', '--out', out], /give --store FILE .*--result FILE/],
-    [['report', '--result', join(work, 'heat.json'), '--store', join(work, 'heat.json'), '--out', out], /--result FILE or --store FILE, not both/],
+    [['report', '--result', join(work, 'heat.json'), '--store', join(work, 'heat.json'), '--out', out], /give --result FILE, or a spec or --store FILE, not both/],
     [['report', '--result', join(work, 'heat.json'), '--sweep', 'x', '--out', out], /--sweep is for --store/],
     [['report', '--result', join(work, 'heat.json'), '--out', file], /--out .*a-file: is a file; give a folder/],
   ];

@@ -107,7 +107,7 @@ test('store: a result is recorded once; a redelivered one changes nothing; retry
   assert.equal(store.jobs('s')[0]!.metrics!.x, 1);
   assert.equal(store.recordResult(result('ffffffffffffffff')), false, 'unknown job ignored');
   assert.equal(store.recordFailure({ v: protocolVersion, type: 'failure', sweep: 's', job: second!.id, reason: 'gone', attempts: 3, at: '2026-01-01T00:00:00.000Z' }), true);
-  assert.deepEqual(store.counts('s'), { queued: 0, running: 0, done: 1, failed: 1, diverged: 0, total: 2 });
+  assert.deepEqual(store.counts('s'), { queued: 0, running: 0, done: 1, failed: 1, diverged: 0, stopped: 0, total: 2 });
   assert.equal(store.retryFailed('s'), 1);
   assert.equal(store.unfinished('s')[0]!.generation, 1);
   store.close();
@@ -235,7 +235,7 @@ test('sweep status --json and table --format csv read the store', () => {
   assert.deepEqual(status.jobs.map((j) => j.status).sort(), ['done', 'done', 'failed', 'failed']);
   assert.ok(status.jobs.every((j) => /^[0-9a-f]{16}$/.test(j.id) && j.attempts === 1));
   const human = spawnSync(process.execPath, [cli, 'sweep', 'status', '--store', store], { encoding: 'utf8' }).stdout;
-  assert.equal(human, 'tiny: 4 jobs: 2 done, 2 failed, 0 diverged, 0 running, 0 queued\n  2 failed: noop job asked to fail\n');
+  assert.equal(human, 'tiny: 4 jobs: 2 done, 2 failed, 0 diverged, 0 stopped early, 0 running, 0 queued\n  2 failed: noop job asked to fail\n');
   const csv = spawnSync(process.execPath, [cli, 'sweep', 'table', '--store', store, '--format', 'csv'], { encoding: 'utf8' }).stdout;
   assert.match(csv.split('\n')[0]!, /^sweep,group,.*metric,n,mean,std,ci95_low,ci95_high$/);
   const missing = spawnSync(process.execPath, [cli, 'sweep', 'table', '--store', join(dir, 'none.sqlite')], { encoding: 'utf8' });
