@@ -273,6 +273,11 @@ export interface RunJobOptions {
   onProgress?: (progress: TrainProgress) => void;
   /** Keep the trained model's weights in the result (`weights`; tfjs's weights format, training/weights.ts). */
   keepWeights?: boolean;
+  /**
+   * Weight of the PDE term (default 1). Not a job option: 0 is the ablation that shows what the physics adds (the
+   * recovery tests, test/recovery.test.ts, check that recovery fails without it).
+   */
+  pdeWeight?: number;
 }
 
 export async function runJob(given: JobConfig, options: RunJobOptions = {}): Promise<JobResult> {
@@ -309,6 +314,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       boundary,
       constants: problem.constantsOf?.(config.interfaceLength, instance) ?? {},
       seed: config.seed,
+      ...(options.pdeWeight !== undefined ? { pdeWeight: options.pdeWeight } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     const base = { config, model: { ...model.description } };
