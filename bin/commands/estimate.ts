@@ -7,7 +7,16 @@ import { formatNumber, readComsolField, readInstance } from '../../mollifier/ind
 import { assertKernelFamily, kernelFamilies } from '../../mollifier/index.js';
 import { assertBoundaryMode, boundaryModes } from '../../mollifier/index.js';
 import { instanceShapesWith, type TrainingProblem } from '../../mollifier/index.js';
-import { parseNumber } from '../parse.js';
+import { parseInteger, parseNumber } from '../parse.js';
+import { withMeasurementNoise } from '../../mollifier/index.js';
+
+/** `--radius`: cells (a number ≥ 1) or `auto`. */
+function parseRadius(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const radius = Number(value);
+  if (!Number.isFinite(radius) || radius < 1) throw new UsageError(`--radius ${value}: a radius in cells (≥ 1) or 'auto'`);
+  return radius;
+}
 import { addProblemsOption, problemNamed } from '../problems.js';
 import { UsageError } from '../usage-error.js';
 import { checkOutputPath, writeFilesAtomically } from '../output.js';
@@ -19,7 +28,9 @@ interface EstimateCliOptions {
   phiD?: string;
   truth?: string;
   family: string;
-  radius: number;
+  radius: number | 'auto';
+  obsNoise: number;
+  seed: number;
   boundary?: string;
   interfaceLength?: number;
   constant: Record<string, number>;
@@ -75,7 +86,9 @@ export function registerEstimateCommand(program: Command): void {
       .option('--phi-d <file>', 'COMSOL export of the field φ_d')
       .option('--truth <file>', "with --phi-n/--phi-d: COMSOL export of the true parameter, for corr and corr_smoothed")
       .option('--family <name>', `kernel family: ${kernelFamilies.join(', ')} ('fd' = raw finite differences)`, 'bump')
-      .option('--radius <cells>', 'kernel radius in grid cells', parseNumber('--radius'), 4)
+      .option('--radius <cells>', "kernel radius in grid cells, or 'auto': chosen from the data (Lepski's principle; the summary says how)", parseRadius, 4)
+      .option('--obs-noise <sigma>', "measurement noise added to the fields first, relative to each field's std (as train's --obs-noise)", parseNumber('--obs-noise'), 0)
+      .option('--seed <s>', 'seed of the measurement noise', parseInteger('--seed'), 0)
       .option('--boundary <mode>', `${boundaryModes.join(', ')} (default periodic on periodic data, else valid)`)
       .option('--interface-length <l>', "the residual's length scale, for a problem with one (default: as the data were simulated, else the problem's)", parseNumber('--interface-length'))
       .option('--constant <name=value>', "a constant of the problem's residual (e.g. phiMax=0.7); repeatable", collectConstant, {} as Record<string, number>)
@@ -98,8 +111,10 @@ export function registerEstimateCommand(program: Command): void {
       const constants = problem.constantsOf?.(options.interfaceLength, instance);
       const unknown = Object.keys(options.constant).find((key) => !constants || !(key in constants));
       if (unknown) throw new UsageError(`--constant ${unknown}: ${problem.name}'s residual has the constants ${Object.keys(constants ?? {}).join(', ') || '(none)'}`);
+      if (!(options.obsNoise >= 0)) throw new UsageError(`--obs-noise ${options.obsNoise} must be ≥ 0`);
       await initBackend();
-      const estimate = await separableEstimate(instance, problem, {
+      const measured = withMeasurementNoise(instance, problem, options.obsNoise, options.seed);
+      const estimate = await separableEstimate(measured, problem, {
         family: assertKernelFamily(options.family),
         radius: options.radius,
         ...(options.boundary !== undefined ? { boundary: assertBoundaryMode(options.boundary) } : {}),
@@ -107,13 +122,14 @@ export function registerEstimateCommand(program: Command): void {
       });
       const csvPath = `${options.out.slice(0, -'.json'.length)}.csv`;
       const source = options.data ? { data: options.data } : { phi_n: options.phiN, phi_d: options.phiD, truth: options.truth ?? null };
-      const report = { problem: problem.name, source, grid: estimate.grid, field_csv: csvPath, ...estimate.summary };
+      const report = { problem: problem.name, source, ...(options.obsNoise > 0 ? { obs_noise: options.obsNoise, seed: options.seed } : {}), grid: estimate.grid, field_csv: csvPath, ...estimate.summary };
       writeFilesAtomically([
         { path: options.out, text: `${JSON.stringify(report, null, 2)}\n` },
         { path: csvPath, text: estimateCsv(estimate, estimate.summary.parameter) },
       ]);
       const s = estimate.summary;
       const truth = s.truth_mean !== undefined ? `, truth mean ${s.truth_mean.toPrecision(4)}, corr ${s.corr?.toFixed(3) ?? 'n/a'}, corr_smoothed ${s.corr_smoothed?.toFixed(3) ?? 'n/a'}` : '';
-      process.stdout.write(`${problem.name}: ${s.parameter} mean ${s.mean.toPrecision(4)}, std ${s.std.toPrecision(3)}${truth}; wrote ${options.out}\n`);
+      const chosen = s.radius_choice ? `radius ${s.radius} (auto: noise σ ${s.radius_choice.sigma.toPrecision(3)}), ` : '';
+      process.stdout.write(`${problem.name}: ${chosen}${s.parameter} mean ${s.mean.toPrecision(4)}, std ${s.std.toPrecision(3)}${truth}; wrote ${options.out}\n`);
     });
 }

@@ -8,10 +8,29 @@ import { ProblemError, type Grid, type ProblemInstance } from '../pdes/types.js'
 import type { KernelFamily, Operator2d } from '../kernels/index.js';
 import { layerOperators, orderOf } from './operators.js';
 import { termKey, type TrainingProblem } from './types.js';
+import { chooseRadius, type RadiusChoice } from './radius-choice.js';
+import { observe } from '../pdes/observation.js';
+
+/**
+ * The instance as a measurement would give it: every channel with additive Gaussian noise of σ = `noise` times the
+ * channel's standard deviation, as training's obs-noise (training/data.ts); sources and the truth stay exact.
+ */
+export function withMeasurementNoise(instance: ProblemInstance, problem: TrainingProblem, noise: number, seed: number): ProblemInstance {
+  if (!(noise >= 0)) throw new ProblemError(`measurement noise ${noise} must be ≥ 0`);
+  if (noise === 0) return instance;
+  const fields = { ...instance.fields };
+  for (const name of problem.channels) {
+    const field = instance.fields[name];
+    if (!field) throw new ProblemError(`the ${instance.problem} data have no field '${name}'`);
+    fields[name] = observe(field, { fraction: 1, noise: noise * (fieldStd(field) || 1), seed }).values;
+  }
+  return { ...instance, fields };
+}
 
 export interface EstimateOptions {
   family?: KernelFamily;
-  radius?: number;
+  /** Cells, or 'auto': chosen from the data by Lepski's principle (radius-choice.ts), reported in the summary. */
+  radius?: number | 'auto';
   /** Default: 'periodic' on a periodic grid, else 'valid'. */
   boundary?: BoundaryMode;
   /** The residual's constants (default: the problem's constantsOf for these data). */
@@ -37,6 +56,8 @@ export interface EstimateSummary {
   corr_smoothed?: number;
   /** Nodes where the estimate is not finite (division by a vanishing ∇²u or φ_e); excluded from statistics. */
   nonfinite: number;
+  /** With radius 'auto': how it was chosen (the noise estimate, every radius tried). */
+  radius_choice?: RadiusChoice;
 }
 
 export interface SeparableEstimate {
@@ -114,7 +135,9 @@ export async function separableEstimate(instance: ProblemInstance, problem: Trai
   if (instance.problem !== problem.name) throw new ProblemError(`the data hold a ${instance.problem} instance, not ${problem.name}`);
   const parameter = problem.parameter;
   const boundary = assertBoundaryMode(options.boundary ?? (instance.grid.dims === 2 && instance.grid.periodic ? 'periodic' : 'valid'));
-  const common = { family: options.family ?? defaultFamily, radius: options.radius ?? defaultRadius, boundary };
+  const family = options.family ?? defaultFamily;
+  const choice = options.radius === 'auto' ? await chooseRadius(instance, problem, { family, boundary }) : undefined;
+  const common = { family, radius: choice?.radius ?? (options.radius as number | undefined) ?? defaultRadius, boundary };
   const truthFull = instance.fields[parameter];
   const constants = options.constants ?? problem.constantsOf?.(undefined, instance) ?? {};
   const mollified = await mollifiedEstimate(instance, problem, common, constants, truthFull);
@@ -137,6 +160,7 @@ export async function separableEstimate(instance: ProblemInstance, problem: Trai
     std: fieldStd(estimate),
     median: median(estimate),
     nonfinite: values.length - estimate.length,
+    ...(choice ? { radius_choice: choice } : {}),
   };
   if (truth) {
     const t = pick(truth);
