@@ -30,6 +30,7 @@ interface EstimateCliOptions {
   family: string;
   radius: number | 'auto';
   obsNoise: number;
+  sample: number;
   seed: number;
   boundary?: string;
   interfaceLength?: number;
@@ -88,7 +89,8 @@ export function registerEstimateCommand(program: Command): void {
       .option('--family <name>', `kernel family: ${kernelFamilies.join(', ')} ('fd' = raw finite differences)`, 'bump')
       .option('--radius <cells>', "kernel radius in grid cells, or 'auto': chosen from the data (Lepski's principle; the summary says how)", parseRadius, 4)
       .option('--obs-noise <sigma>', "measurement noise added to the fields first, relative to each field's std (as train's --obs-noise)", parseNumber('--obs-noise'), 0)
-      .option('--seed <s>', 'seed of the measurement noise', parseInteger('--seed'), 0)
+      .option('--sample <fraction>', "fraction of nodes observed, in (0, 1] (as train's --sample, the same nodes for a seed); below 1 the fields are filled in by the thin-plate spline through the observations", parseNumber('--sample'), 1)
+      .option('--seed <s>', 'seed of the measurement noise and of the observed nodes', parseInteger('--seed'), 0)
       .option('--boundary <mode>', `${boundaryModes.join(', ')} (default periodic on periodic data, else valid)`)
       .option('--interface-length <l>', "the residual's length scale, for a problem with one (default: as the data were simulated, else the problem's)", parseNumber('--interface-length'))
       .option('--constant <name=value>', "a constant of the problem's residual (e.g. phiMax=0.7); repeatable", collectConstant, {} as Record<string, number>)
@@ -112,8 +114,10 @@ export function registerEstimateCommand(program: Command): void {
       const unknown = Object.keys(options.constant).find((key) => !constants || !(key in constants));
       if (unknown) throw new UsageError(`--constant ${unknown}: ${problem.name}'s residual has the constants ${Object.keys(constants ?? {}).join(', ') || '(none)'}`);
       if (!(options.obsNoise >= 0)) throw new UsageError(`--obs-noise ${options.obsNoise} must be ≥ 0`);
+      if (!(options.sample > 0 && options.sample <= 1)) throw new UsageError(`--sample ${options.sample} must be in (0, 1]`);
+      if (options.sample < 1 && options.radius === 'auto') throw new UsageError("--radius auto reads the noise from every node's value: it needs --sample 1");
       await initBackend();
-      const measured = withMeasurementNoise(instance, problem, options.obsNoise, options.seed);
+      const measured = withMeasurementNoise(instance, problem, options.obsNoise, options.seed, options.sample);
       const estimate = await separableEstimate(measured, problem, {
         family: assertKernelFamily(options.family),
         radius: options.radius,
@@ -122,7 +126,7 @@ export function registerEstimateCommand(program: Command): void {
       });
       const csvPath = `${options.out.slice(0, -'.json'.length)}.csv`;
       const source = options.data ? { data: options.data } : { phi_n: options.phiN, phi_d: options.phiD, truth: options.truth ?? null };
-      const report = { problem: problem.name, source, ...(options.obsNoise > 0 ? { obs_noise: options.obsNoise, seed: options.seed } : {}), grid: estimate.grid, field_csv: csvPath, ...estimate.summary };
+      const report = { problem: problem.name, source, ...(options.obsNoise > 0 || options.sample < 1 ? { obs_noise: options.obsNoise, sample: options.sample, seed: options.seed, ...(options.sample < 1 ? { interpolation: 'thin-plate spline' } : {}) } : {}), grid: estimate.grid, field_csv: csvPath, ...estimate.summary };
       writeFilesAtomically([
         { path: options.out, text: `${JSON.stringify(report, null, 2)}\n` },
         { path: csvPath, text: estimateCsv(estimate, estimate.summary.parameter) },

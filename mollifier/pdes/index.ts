@@ -44,3 +44,4 @@ export {
 } from './residuals.js';
 export { observe, sampleNodes, assertFraction, defaultObservedFraction, type Observation, type ObservationOptions } from './observation.js';
 export { cropField, cropGrid } from './grid-ops.js';
+export { interpolateOnGrid, interpolationMaxPoints } from './interpolation.js';

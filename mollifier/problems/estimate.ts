@@ -10,19 +10,23 @@ import { layerOperators, orderOf } from './operators.js';
 import { termKey, type TrainingProblem } from './types.js';
 import { chooseRadius, type RadiusChoice } from './radius-choice.js';
 import { observe } from '../pdes/observation.js';
+import { interpolateOnGrid } from '../pdes/interpolation.js';
 
 /**
  * The instance as a measurement would give it: every channel with additive Gaussian noise of σ = `noise` times the
- * channel's standard deviation, as training's obs-noise (training/data.ts); sources and the truth stay exact.
+ * channel's standard deviation, observed at the `sample` fraction of nodes training would observe with this seed
+ * (training/data.ts: the same nodes, the same noise) and filled in between by the polyharmonic spline
+ * (pdes/interpolation.ts); sources and the truth stay exact.
  */
-export function withMeasurementNoise(instance: ProblemInstance, problem: TrainingProblem, noise: number, seed: number): ProblemInstance {
+export function withMeasurementNoise(instance: ProblemInstance, problem: TrainingProblem, noise: number, seed: number, sample = 1): ProblemInstance {
   if (!(noise >= 0)) throw new ProblemError(`measurement noise ${noise} must be ≥ 0`);
-  if (noise === 0) return instance;
+  if (noise === 0 && sample === 1) return instance;
   const fields = { ...instance.fields };
   for (const name of problem.channels) {
     const field = instance.fields[name];
     if (!field) throw new ProblemError(`the ${instance.problem} data have no field '${name}'`);
-    fields[name] = observe(field, { fraction: 1, noise: noise * (fieldStd(field) || 1), seed }).values;
+    const observation = observe(field, { fraction: sample, noise: noise * (fieldStd(field) || 1), seed });
+    fields[name] = sample === 1 ? observation.values : interpolateOnGrid(instance.grid, observation.indices, Array.from(observation.indices, (i) => observation.values[i]!));
   }
   return { ...instance, fields };
 }
