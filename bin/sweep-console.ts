@@ -47,14 +47,8 @@ const bar = (fraction: number, size: number) => {
   return `${'█'.repeat(full)}${'░'.repeat(size - full)}`;
 };
 
-export interface Counts {
-  total: number;
-  done: number;
-  failed: number;
-  diverged: number;
-  stopped: number;
-  running: number;
-}
+/** The runner's counts (orchestrator/sweep-runner.ts), as much as a line shows. */
+export type Counts = Pick<SweepUpdate, 'total' | 'done' | 'failed' | 'diverged' | 'stopped' | 'running'>;
 
 const endedOf = (c: Counts) => c.done + c.failed + c.diverged + c.stopped;
 /** "done 11, failed 1": done always, the other ends when there are any. */
