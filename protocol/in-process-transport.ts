@@ -22,6 +22,8 @@ export class InProcessBroker {
   private readonly holders = new Map<string, SweepHolder>();
   private readonly progressHandlers = new Set<{ sweep: string; handler: (p: ProgressMessage) => void }>();
   private readonly heartbeatHandlers = new Set<(h: HeartbeatMessage) => void>();
+  /** Each lane's latest heartbeat, handed to a new subscriber at once (see onHeartbeat). */
+  private readonly lastHeartbeats = new Map<string, HeartbeatMessage>();
   private readonly cancelHandlers = new Set<{ sweep?: string; handler: (c: CancelMessage) => void }>();
   private readonly maxDeliver: number;
   private closed = false;
@@ -89,6 +91,9 @@ export class InProcessBroker {
       return () => this.progressHandlers.delete(entry);
     },
     onHeartbeat: (handler) => {
+      // The lanes beat as they start, before the sweep subscribes, and then every few seconds: a short sweep would
+      // otherwise end without one lane in its metrics (regression test in test/metrics-lanes.test.ts).
+      for (const heartbeat of this.lastHeartbeats.values()) handler(heartbeat);
       this.heartbeatHandlers.add(handler);
       return () => this.heartbeatHandlers.delete(handler);
     },
@@ -126,6 +131,7 @@ export class InProcessBroker {
       for (const { sweep, handler } of this.progressHandlers) if (sweep === progress.sweep) handler(progress);
     },
     publishHeartbeat: (heartbeat) => {
+      this.lastHeartbeats.set(`${heartbeat.host}\u0000${heartbeat.lane}`, heartbeat);
       for (const handler of this.heartbeatHandlers) handler(heartbeat);
     },
     onCancel: (handler) => this.addCancelHandler({ handler }),

@@ -33,3 +33,34 @@ test('a lane silent past laneExpiryMs loses its series; a beating one keeps them
   const hosts = (await metrics.registry.getSingleMetric('mollifier_lane_slots')!.get()).values.map((v) => v.labels.host);
   assert.deepEqual(hosts, ['busy']);
 });
+
+test('regression: an embedded sweep that ends before the lanes beat again still has every lane in /metrics (the beat sent before it subscribed is replayed)', async () => {
+  const { InProcessBroker } = await import('../protocol/index.js');
+  const { WorkerNode } = await import('../worker/node.js');
+  const { Lane } = await import('../worker/lane.js');
+  const { ResultStore } = await import('../orchestrator/store.js');
+  const { parseSpec } = await import('../orchestrator/spec.js');
+  const { runSweep } = await import('../orchestrator/sweep-runner.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const broker = new InProcessBroker();
+  const lanes = [new Lane({ name: 'cpu0', device: 'cpu', slots: 1 }), new Lane({ name: 'cpu1', device: 'cpu', slots: 1 })];
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  // A heartbeat period far longer than the sweep: the only beats are the ones sent as the node starts.
+  const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 600_000, log: silent });
+  const running = node.run();
+  const store = new ResultStore(join(mkdtempSync(join(tmpdir(), 'mollifier-lanes-')), 'store.sqlite'));
+  const metrics = new SweepMetrics();
+  try {
+    const outcome = await runSweep({ spec: parseSpec('name: short\nseeds: 2\nbase: {kind: noop}\n'), store, transport: broker.orchestrator, log: silent, metrics });
+    assert.equal(outcome.counts.done, 2);
+    const lanesSeen = (await metrics.registry.getSingleMetric('mollifier_lane_slots')!.get()).values.map((v) => v.labels.lane).sort();
+    assert.deepEqual(lanesSeen, ['cpu0', 'cpu1']);
+  } finally {
+    broker.close();
+    await node.stop();
+    await running;
+    store.close();
+  }
+});
