@@ -1,6 +1,6 @@
 // The kernel radius from the data: Lepski's balancing principle (Lepski 1991; Lepski, Mammen & Spokoiny 1997) on
 // the highest-order derivative the problem's estimate reads. A mollified derivative's error is a smoothing bias that
-// grows with the radius plus noise that shrinks with it (SCIENCE.md, the paper's eq 7). The noise part is known
+// grows with the radius plus noise that shrinks with it (the paper's eq 7). The noise part is known
 // exactly once the noise level is: it is σ times the L2 norm of the derivative's weights. So, going up in radius, a
 // radius is accepted while its derivative differs (RMS over the nodes every radius keeps) from every smaller
 // radius's by no more than κ times that smaller radius's noise: the difference is then explained by noise, not by
