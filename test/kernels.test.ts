@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { savitzkyGolayWeights } from './support/savitzky-golay.js';
 import {
   familyMaxOrder,
   kernelFamilies,
@@ -101,23 +102,34 @@ test('every family and order it gives is within 5 % on smooth fields with wavele
   }
 });
 
-test('with noise σ = 1e-3 the mollified second derivative is ≥ 10× more accurate than central differences', () => {
+test('with noise σ = 1e-3 the mollified second derivative is ≥ 10× more accurate than central differences, and within 1.25× (bump: 1.75×) of a same-width quadratic Savitzky-Golay filter', () => {
   const n = 401;
   const h = 1 / (n - 1);
-  const noise = seededNormals(n, 7);
   const f = (x: number) => Math.sin(2 * Math.PI * x);
   const f2 = (x: number) => -4 * Math.PI ** 2 * Math.sin(2 * Math.PI * x);
-  const g = Array.from({ length: n }, (_, i) => f(i * h) + 1e-3 * noise[i]!);
   const radius = 20;
-  for (const family of ['bump', 'poly2', 'poly4', 'sine'] as const) {
-    const mollified = correlate1d(g, kernelWeights1d({ family, radius, spacing: h, order: 2 }));
-    const central = correlate1d(g, [1 / h ** 2, -2 / h ** 2, 1 / h ** 2]);
-    // Compare on the same interior nodes.
-    const interior = (values: Float64Array, trim: number) => values.slice(radius - trim, values.length - (radius - trim));
-    const truth = Array.from({ length: n - 2 * radius }, (_, i) => f2((i + radius) * h));
-    const mollifiedError = relativeMaxError(mollified, truth);
-    const centralError = relativeMaxError(interior(central, 1), truth);
-    assert.ok(centralError >= 10 * mollifiedError, `${family}: mollified ${mollifiedError.toFixed(4)} vs central ${centralError.toFixed(4)}`);
+  const truth = Array.from({ length: n - 2 * radius }, (_, i) => f2((i + radius) * h));
+  const scale = Math.max(...truth.map(Math.abs));
+  const rmsError = (values: ArrayLike<number>) => Math.sqrt(truth.reduce((sum, t, i) => sum + (values[i]! - t) ** 2, 0) / truth.length) / scale;
+  // The least-squares quadratic over the same 41 samples: exact on quadratics, as the moment-corrected kernels are,
+  // and the best such linear filter for white noise, so a ratio near 1 is the most a kernel can do here (measured
+  // on seeds 7-9: poly2, poly4 and sine 1.06-1.11×, bump 1.42-1.59×; the quartic fit is 2.7× worse than the quadratic).
+  const savitzkyGolay = savitzkyGolayWeights(radius, 2, 2, h);
+  for (const seed of [7, 8, 9]) {
+    const noise = seededNormals(n, seed);
+    const g = Array.from({ length: n }, (_, i) => f(i * h) + 1e-3 * noise[i]!);
+    const baseline = rmsError(correlate1d(g, savitzkyGolay));
+    for (const family of ['bump', 'poly2', 'poly4', 'sine'] as const) {
+      const mollified = correlate1d(g, kernelWeights1d({ family, radius, spacing: h, order: 2 }));
+      const central = correlate1d(g, [1 / h ** 2, -2 / h ** 2, 1 / h ** 2]);
+      // Compare on the same interior nodes.
+      const interior = (values: Float64Array, trim: number) => values.slice(radius - trim, values.length - (radius - trim));
+      const mollifiedError = relativeMaxError(mollified, truth);
+      const centralError = relativeMaxError(interior(central, 1), truth);
+      assert.ok(centralError >= 10 * mollifiedError, `${family}: mollified ${mollifiedError.toFixed(4)} vs central ${centralError.toFixed(4)}`);
+      const ratio = rmsError(mollified) / baseline;
+      assert.ok(ratio <= (family === 'bump' ? 1.75 : 1.25), `seed ${seed}, ${family}: RMS error ${ratio.toFixed(2)}× the Savitzky-Golay filter's`);
+    }
   }
 });
 
