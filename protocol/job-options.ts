@@ -13,7 +13,7 @@ const text = z.string().min(1).max(limits.optionTextChars, `at most ${limits.opt
 const fraction = z.number().gt(0, 'must be in (0, 1]').lte(1, 'must be in (0, 1]');
 
 /** How the command line reads an option's text (bin/commands/train.ts derives its options from this table). */
-export type OptionArgument = { choices: readonly string[] } | 'integer' | 'number' | 'band' | 'text';
+export type OptionArgument = { choices: readonly string[] } | 'integer' | 'integer-or-auto' | 'number' | 'band' | 'text';
 
 /** One job option: its wire schema (kebab-case name, as on the command line), how the CLI reads it, its help. */
 interface OptionRow<S extends z.ZodType = z.ZodType> {
@@ -45,7 +45,7 @@ export const trainOptionTable = {
   model: row({ schema: z.enum(models).default('pinn'), placeholder: '<name>', argument: choice(models), help: 'base architecture' }),
   derivatives: row({ schema: z.enum(methods).default('mollifier'), placeholder: '<method>', argument: choice(methods), help: 'PDE derivatives by the mollifier layer or by nested autodiff' }),
   family: row({ schema: z.enum(families).default('bump'), placeholder: '<name>', argument: choice(families), help: "kernel family ('fd' = raw finite differences)" }),
-  radius: row({ schema: positiveInt.default(4), placeholder: '<cells>', argument: 'integer', help: 'kernel radius in grid cells' }),
+  radius: row({ schema: z.union([positiveInt, z.literal('auto')], { error: "must be an integer > 0 or 'auto'" }).default(4), placeholder: '<cells>', argument: 'integer-or-auto', help: "kernel radius in grid cells, or 'auto': chosen from the observed data (Lepski's principle; needs sample 1)" }),
   boundary: row({ schema: z.enum(boundaries).optional(), placeholder: '<mode>', argument: choice(boundaries), help: 'kernel boundary (default periodic on periodic data, else valid)' }),
   case: row({ schema: text.optional(), placeholder: '<name>', argument: 'text', help: 'parameter case of the simulated data', perProblem: true }),
   noise: row({ schema: nonnegative().optional(), placeholder: '<sigma>', argument: 'number', help: 'noise level of the case (built-in: langevin white/varying-noisy, heat noisy)' }),

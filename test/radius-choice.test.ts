@@ -68,3 +68,21 @@ test('estimate --radius auto --obs-noise: the summary says which radius and why;
     assert.match(bad.stderr, message);
   }
 });
+
+test('train --radius auto: the radius is chosen from the observed (noisy) data before training and recorded; with sparse data it is refused before any work', { timeout: 120_000 }, () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: work, env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn' } });
+  const out = run('train', '--pde', 'heat', '--grid', '48', '--sample', '1', '--obs-noise', '0.05', '--radius', 'auto', '--epochs', '5', '--out', 't.json');
+  assert.equal(out.status, 0, out.stderr);
+  const result = JSON.parse(readFileSync(join(work, 't.json'), 'utf8')) as { config: { radius: unknown }; metrics: { radius: number; radius_noise_sigma: number } };
+  assert.equal(result.config.radius, 'auto');
+  // 48 nodes across: radii up to 12; 5 % noise asks for a large one (bench/radius-auto.mjs: 13-16 on 64×64).
+  assert.ok(result.metrics.radius >= 8 && result.metrics.radius <= 12, `radius ${result.metrics.radius}`);
+  assert.ok(result.metrics.radius_noise_sigma > 0);
+  const sparse = run('train', '--pde', 'heat', '--sample', '0.1', '--radius', 'auto', '--out', 'never.json');
+  assert.equal(sparse.status, 2);
+  assert.equal(sparse.stderr.trim().split('\n').length, 1, sparse.stderr);
+  assert.match(sparse.stderr, /radius 'auto' reads the noise from every node's value: it needs sample 1, not 0\.1/);
+  const bad = run('train', '--pde', 'heat', '--radius', 'some', '--out', 'never.json');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--radius must be an integer or 'auto', got 'some'/);
+});

@@ -60,7 +60,7 @@ test('random search: each distribution stays in its bounds with values of its ty
   assert.ok(options.length > 300, `${options.length} distinct configurations`);
   for (const o of options) {
     assert.ok(o.lr >= 1e-4 && o.lr <= 1e-2, `lr ${o.lr}`);
-    assert.ok(Number.isInteger(o.radius) && o.radius >= 2 && o.radius <= 8, `radius ${o.radius}`);
+    assert.ok(typeof o.radius === 'number' && Number.isInteger(o.radius) && o.radius >= 2 && o.radius <= 8, `radius ${o.radius}`);
     assert.ok(o['obs-noise'] >= 0 && o['obs-noise'] <= 0.1, `obs-noise ${o['obs-noise']}`);
     assert.ok(o.model === 'pinn' || o.model === 'piratenet', `model ${o.model}`);
     for (const x of [o.lr, o['obs-noise']]) assert.equal(x, Number(x.toPrecision(significantDigits)), `${x} rounded to ${significantDigits} digits`);

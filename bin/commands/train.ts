@@ -1,5 +1,5 @@
 // `mollifier train`: one training job, a progress bar on a terminal (pino lines otherwise), result.json.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { extname } from 'node:path';
 import { runJob } from '../../mollifier/index.js';
@@ -29,6 +29,13 @@ function perProblemDefaults(name: TrainOptionName): string {
 function parserOf(name: string, argument: OptionArgument): ((value: string) => unknown) | undefined {
   if (typeof argument === 'object') return parseChoice(`--${name}`, argument.choices);
   if (argument === 'integer') return parseInteger(`--${name}`);
+  if (argument === 'integer-or-auto') {
+    return (value: string) => {
+      if (value === 'auto') return value;
+      if (value.trim() === '' || !Number.isInteger(Number(value))) throw new InvalidArgumentError(`--${name} must be an integer or 'auto', got '${value}'`);
+      return Number(value);
+    };
+  }
   if (argument === 'number') return parseNumber(`--${name}`);
   if (argument === 'band') return parseBand(`--${name}`);
   return undefined;

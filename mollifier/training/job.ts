@@ -17,6 +17,8 @@ import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
 import { assertFraction } from '../pdes/observation.js';
 import { trainingData, type TrainingData } from './data.js';
 import { modelWeights, type ModelWeights } from './weights.js';
+import { chooseRadius } from '../problems/radius-choice.js';
+import { withMeasurementNoise } from '../problems/estimate.js';
 import { derivativeMethods, train, type DerivativeMethod, type LossHistory, type TrainProgress } from './train.js';
 
 export interface JobConfig {
@@ -27,7 +29,8 @@ export interface JobConfig {
   model: ModelName;
   derivatives: DerivativeMethod;
   family: KernelFamily;
-  radius: number;
+  /** Cells, or 'auto': chosen from the observed data before training (problems/radius-choice.ts; needs sample 1). */
+  radius: number | 'auto';
   boundary?: BoundaryMode | undefined;
   /** Parameter case of the simulated data (ignored with data files). */
   case?: string | undefined;
@@ -116,7 +119,7 @@ export interface JobResult {
   config: ResolvedJobConfig;
   status: 'completed' | 'diverged' | 'failed';
   reason?: string;
-  metrics: (JobMetrics & { estimate: string; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'>; machine: MachineInfo; kernels: KernelsInfo }) | null;
+  metrics: (JobMetrics & { estimate: string; radius: number; radius_noise_sigma?: number; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'>; machine: MachineInfo; kernels: KernelsInfo }) | null;
   model: Record<string, number | string | boolean>;
   fields: {
     grid: Grid;
@@ -157,7 +160,9 @@ export function validateJob(config: JobConfig): JobConfig {
   assertKernelFamily(config.family);
   if (config.boundary !== undefined) assertBoundaryMode(config.boundary);
   if (config.epochs !== undefined && !(Number.isInteger(config.epochs) && config.epochs > 0)) throw new ProblemError(`epochs ${config.epochs} must be an integer > 0`);
-  if (!Number.isInteger(config.radius) || config.radius < 1) throw new ProblemError(`radius ${config.radius} must be an integer ≥ 1`);
+  if (config.radius === 'auto') {
+    if (config.sample !== 1) throw new ProblemError(`radius 'auto' reads the noise from every node's value: it needs sample 1, not ${config.sample} (or give a radius in cells)`);
+  } else if (!Number.isInteger(config.radius) || config.radius < 1) throw new ProblemError(`radius ${config.radius} must be an integer ≥ 1`);
   assertFraction(config.sample);
   if (!(config.lr > 0)) throw new ProblemError(`lr ${config.lr} must be > 0`);
   if (config.interfaceLength !== undefined && !problem.constantsOf) throw new ProblemError(`--interface-length does not apply to ${config.pde}: its residual has no length scale`);
@@ -299,7 +304,10 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
   });
   if (model.initialise) await initialiseFromObservations(model, data);
   const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
-  const trim = boundary === 'valid' ? config.radius : 0;
+  // The same noisy values training observes (training/data.ts draws them the same way for a seed).
+  const choice = config.radius === 'auto' ? await chooseRadius(withMeasurementNoise(instance, problem, config.obsNoise, config.seed), problem, { family: config.family, boundary }) : undefined;
+  const radius = choice?.radius ?? (config.radius as number);
+  const trim = boundary === 'valid' ? radius : 0;
   const before = tf.memory().numTensors;
   const callsBefore = nativeCallCounts();
   try {
@@ -310,7 +318,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       pdeWarmup: config.pdeWarmup,
       collocationBatch: config.collocationBatch,
       family: config.family,
-      radius: config.radius,
+      radius,
       boundary,
       constants: problem.constantsOf?.(config.interfaceLength, instance) ?? {},
       seed: config.seed,
@@ -322,7 +330,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       return { ...base, status: outcome.status, ...(outcome.reason ? { reason: outcome.reason } : {}), metrics: null, fields: null, history: outcome.history };
     }
     const e = outcome.estimates;
-    const kernel = { family: config.family, radius: config.radius, boundary };
+    const kernel = { family: config.family, radius, boundary };
     const truth = data.truthParameter ? cropField(data.truthParameter, data.grid, trim) : undefined;
     const truthSmoothed = data.truthParameter ? smoothField(data.truthParameter, data.grid, kernel).values : undefined;
     const laplacianTrue = trueLaplacian(data, trim);
@@ -355,6 +363,8 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       metrics: {
         ...metrics,
         estimate: config.estimate,
+        radius,
+        ...(choice ? { radius_noise_sigma: choice.sigma } : {}),
         direct: { param_corr: direct.param_corr, param_corr_smoothed: direct.param_corr_smoothed, param_mean: direct.param_mean, param_mean_rel_err: direct.param_mean_rel_err },
         machine: machine(),
         kernels: {
