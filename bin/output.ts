@@ -24,6 +24,13 @@ export function checkOutputPath(path: string, option = '--out'): void {
   }
 }
 
+/** Checked before any work: a folder (made when missing, not a file) whose `file` (index.html, model.json) can be written. */
+export function checkOutputDir(dir: string, option: string, file: string): string {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${option} ${dir}: is a file; give a folder`);
+  checkOutputPath(join(dir, file), option);
+  return dir;
+}
+
 export function writeFilesAtomically(files: Array<{ path: string; text: string | Uint8Array }>): void {
   const staged: Array<{ temporary: string; path: string }> = [];
   try {

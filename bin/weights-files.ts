@@ -1,16 +1,7 @@
 // The files a model's weights are written as: model.json (tfjs's layout: a `weightsManifest` naming weights.bin
 // and each tensor's name, shape and dtype) and weights.bin. `train --weights` and `sweep weights` both write them,
 // so tf.io.loadWeights and restoreWeights (mollifier/training/weights.ts) read either.
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkOutputPath } from './output.js';
-import { UsageError } from './usage-error.js';
-
-/** Checked before any work: a folder (made when missing) whose model.json can be written. */
-export function checkWeightsDir(dir: string, flag = '--weights'): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${dir}: is a file; give a folder`);
-  checkOutputPath(join(dir, 'model.json'), flag);
-}
 
 export interface WeightsToWrite {
   model: Record<string, number | string | boolean>;

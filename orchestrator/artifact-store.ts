@@ -166,6 +166,25 @@ export class ArtifactTables {
     return { job, grid: JSON.parse(row.grid) as ArtifactGrid, parameter_name: row.parameter_name, arrays, history };
   }
 
+  /** The loss history of every job of the sweep that has one: only those arrays are read (not the fields). */
+  histories(sweep: string): Map<string, NonNullable<ArtifactContent['history']>> {
+    const rows = this.db
+      .prepare(
+        `SELECT a.job AS job, a.name AS name, b.data AS data, b.length AS length FROM artifact_arrays a
+         JOIN blobs b ON a.sha256 = b.sha256 JOIN artifacts r ON r.sweep = a.sweep AND r.job = a.job AND r.problem IS NULL
+         WHERE a.sweep = ? AND a.name LIKE 'history.%'`,
+      )
+      .all(sweep) as Array<{ job: string; name: string; data: Buffer; length: number }>;
+    const columns = new Map<string, Record<string, Float32Array>>();
+    for (const { job, name, data, length } of rows) {
+      const raw = new Uint8Array(inflateRawSync(data));
+      columns.set(job, { ...columns.get(job), [name.slice('history.'.length)]: new Float32Array(raw.buffer, raw.byteOffset, length) });
+    }
+    const histories = new Map<string, NonNullable<ArtifactContent['history']>>();
+    for (const [job, c] of columns) if (c.epoch && c.loss && c.data && c.pde) histories.set(job, { epoch: c.epoch, loss: c.loss, data: c.data, pde: c.pde });
+    return histories;
+  }
+
   /** A job's final weights (a sweep with `keep-weights`), or null. */
   weights(sweep: string, job: string): ArtifactWeights | null {
     const row = this.db.prepare('SELECT weights FROM artifacts WHERE sweep = ? AND job = ? AND problem IS NULL AND weights IS NOT NULL').get(sweep, job) as { weights: string } | undefined;

@@ -24,8 +24,6 @@ export interface SweepUpdate {
   stopped: number;
   running: number;
   queued: number;
-  /** Seconds left at the rate of jobs ended so far in this run; null until one has. */
-  etaSeconds: number | null;
 }
 
 export interface EndedJob {
@@ -113,7 +111,6 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
     return ticketMatches(ticketOf(secret, sweep, run, result.job, result.generation ?? 0), result.ticket) ? null : 'its ticket is not the one its job was sent with';
   };
 
-  const started = Date.now();
   let ended = 0;
   let duplicates = 0;
   let refused = 0;
@@ -130,10 +127,8 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   }
   const update = () => {
     metrics?.counts(sweep, counts);
-    if (!options.onUpdate) return;
-    const elapsed = (Date.now() - started) / 1000;
-    const left = counts.queued + counts.running;
-    options.onUpdate({ total: counts.total, done: counts.done, failed: counts.failed, diverged: counts.diverged, stopped: counts.stopped, running: counts.running, queued: counts.queued, etaSeconds: ended > 0 ? (left * elapsed) / ended : null });
+    // The time left is the console's to estimate, per configuration group (eta.ts), from onJobEnded.
+    options.onUpdate?.({ total: counts.total, done: counts.done, failed: counts.failed, diverged: counts.diverged, stopped: counts.stopped, running: counts.running, queued: counts.queued });
   };
   const move = (id: string, to: 'running' | 'done' | 'failed' | 'diverged' | 'stopped') => {
     const from = state.get(id);
@@ -163,10 +158,7 @@ async function runHeld(options: RunSweepOptions, identity: { run: string; secret
   };
   // Early stopping compares each running job with the others, those that ended before this run included.
   const earlyStop = spec.earlyStop
-    ? new EarlyStopper(spec.earlyStop, sweep, transport, log, store.jobs(sweep).filter((r) => r.status === 'done').flatMap((r) => {
-        const history = store.artifacts.read(sweep, r.id)?.history;
-        return history ? [[r.id, history] as [string, typeof history]] : [];
-      }))
+    ? new EarlyStopper(spec.earlyStop, sweep, transport, log, [...store.artifacts.histories(sweep)].filter(([job]) => store.statusOf(sweep, job) === 'done'))
     : undefined;
   const stopProgress = transport.onProgress(sweep, (progress) => {
     if (state.get(progress.job) === 'queued') {

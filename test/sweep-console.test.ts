@@ -94,7 +94,7 @@ test('console on a terminal: a line per lane with its job\'s epoch, loss and ETA
   const file = join(dir, 'c.log');
   const sink = new ConsoleLogSink(view, openSync(file, 'a'), false, true);
   sink.write(`${JSON.stringify({ level: 30, time: now, msg: 'sweep c: 2 jobs, 2 to run' })}\n`);
-  view.update({ total: 2, done: 0, failed: 0, diverged: 0, stopped: 0, running: 2, queued: 0, etaSeconds: null });
+  view.update({ total: 2, done: 0, failed: 0, diverged: 0, stopped: 0, running: 2, queued: 0 });
   const at = new Date(now).toISOString();
   const progress = (job: string, lane: string, epoch: number, rate: number): ProgressMessage => ({ v: protocolVersion as ProgressMessage['v'], type: 'progress', sweep: 'c', job, host: 'h', lane, device: 'cpu', pid: 1, epoch, epochs: 300, loss: 0.00213, loss_data: null, loss_pde: null, rate, at });
   view.progress(progress(fast.id, 'cpu0', 150, 10));
@@ -107,7 +107,7 @@ test('console on a terminal: a line per lane with its job\'s epoch, loss and ETA
   assert.match(lines[2]!, new RegExp(`^  cpu1  ${slow.id.slice(0, 8)}  heat PINN seed 0 {4}█░+ 15/300  loss 2\\.13e-3  ETA 4\\.7 min$`));
   // The fast job ends: its lane goes idle, and the slow one alone sets the ETA.
   view.jobEnded({ id: fast.id, group: fast.group, status: 'done', duration_s: 30 });
-  view.update({ total: 2, done: 1, failed: 0, diverged: 0, stopped: 0, running: 1, queued: 0, etaSeconds: null });
+  view.update({ total: 2, done: 1, failed: 0, diverged: 0, stopped: 0, running: 1, queued: 0 });
   assert.equal(view.lines(120, 20)[1], '  cpu0  idle');
   assert.equal(view.eta().seconds, 284);
   sink.write(`${JSON.stringify({ level: 30, time: now, msg: 'job 1234 completed' })}\n`);

@@ -9,8 +9,7 @@ import { sweepReport } from '../../orchestrator/report/sweep-report.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { table2Markdown } from '../../orchestrator/table2/report.js';
 import { UsageError } from '../usage-error.js';
-import { checkOutputPath, writeFilesAtomically } from '../output.js';
-import { checkReportDir } from './report-dir.js';
+import { checkOutputDir, checkOutputPath, writeFilesAtomically } from '../output.js';
 import { openTarget, storeTarget } from './sweep-store.js';
 
 interface Table2Options {
@@ -31,7 +30,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** `--out DIR` checked before any chart is drawn: a folder (made if missing) whose index.html can be written. */
 function checkOutDir(out: string | undefined, what: string): string {
   if (!out) throw new UsageError(`report ${what}: give --out DIR, the folder to write index.html and the charts into`);
-  return checkReportDir(out, '--out');
+  return checkOutputDir(out, '--out', 'index.html');
 }
 
 async function runReport(specPath: string | undefined, options: ReportOptions): Promise<void> {
@@ -78,6 +77,7 @@ export async function writeSweepReport(store: ResultStore, sweep: string, out: s
       rows: store.jobs(sweep),
       artifact: (job) => store.artifacts.read(sweep, job),
       artifactJobs: store.artifacts.jobsWithArtifacts(sweep),
+      histories: store.artifacts.histories(sweep),
       artifactProblem: (job) => store.artifacts.problem(sweep, job),
       source: store.path,
     },

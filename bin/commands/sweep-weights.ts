@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { UsageError } from '../usage-error.js';
-import { writeFilesAtomically } from '../output.js';
-import { checkWeightsDir, weightsFiles } from '../weights-files.js';
+import { checkOutputDir, writeFilesAtomically } from '../output.js';
+import { weightsFiles } from '../weights-files.js';
 import { openTarget, storeTarget, type StoreTargetOptions } from './sweep-store.js';
 
 interface WeightsOptions extends StoreTargetOptions {
@@ -23,7 +23,7 @@ export function registerSweepWeights(sweep: Command): void {
     .requiredOption('--out <dir>', 'folder for model.json and weights.bin')
     .action((specPath: string | undefined, options: WeightsOptions) => {
       if (!/^[0-9a-f]{1,16}$/.test(options.job)) throw new UsageError(`--job ${options.job}: a job id is up to 16 hex digits`);
-      checkWeightsDir(options.out, '--out');
+      checkOutputDir(options.out, '--out', 'model.json');
       const target = storeTarget('sweep weights', specPath, options);
       const store = openTarget(target);
       try {

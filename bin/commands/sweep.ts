@@ -23,7 +23,7 @@ import { registerSweepCancel } from './sweep-cancel.js';
 import { registerSweepWeights } from './sweep-weights.js';
 import { checkedProblemModules, collectProblemsDir, problemsHelp } from '../problems.js';
 import { defaultStore, openTarget, storeTarget, type StoreTargetOptions } from './sweep-store.js';
-import { checkReportDir } from './report-dir.js';
+import { checkOutputDir } from '../output.js';
 
 interface RunOptions extends NatsCliOptions {
   dataRoot: string[];
@@ -90,7 +90,7 @@ export function registerSweepCommand(program: Command): void {
     if (options.nats && options.dataRoot.length) throw new UsageError('--data-root is for the embedded mode; with --nats, each worker\'s operator sets `mollifier worker --data-root`');
     if (options.metricsPort !== undefined && !(options.metricsPort >= 0 && options.metricsPort < 65536)) throw new UsageError(`--metrics-port ${options.metricsPort} must be a port number`);
     if (options.linger < 0) throw new UsageError(`--linger ${options.linger} must be ≥ 0`);
-    if (options.report !== undefined) checkReportDir(options.report, '--report');
+    if (options.report !== undefined) checkOutputDir(options.report, '--report', 'index.html');
     const store = openStore(options.store ?? defaultStore(spec.name), false);
     const tty = Boolean(process.stderr.isTTY);
     const laneNames = options.nats ? undefined : Array.from({ length: options.lanes ?? Math.min(availableParallelism(), limits.lanesPerProcess) }, (_, i) => `cpu${i}`);

@@ -10,9 +10,9 @@ import { trainOptionsSchema, trainOptionTable, type OptionArgument, type TrainOp
 import { camelCaseOf, jobConfigOf } from '../../worker/job-config.js';
 import { parseBand, parseChoice, parseInteger, parseNumber } from '../parse.js';
 import { UsageError } from '../usage-error.js';
-import { checkOutputPath, writeFilesAtomically } from '../output.js';
+import { checkOutputDir, checkOutputPath, writeFilesAtomically } from '../output.js';
 import { addProblemsOption, problemNamed } from '../problems.js';
-import { checkWeightsDir, weightsFiles } from '../weights-files.js';
+import { weightsFiles } from '../weights-files.js';
 
 interface TrainCliOptions extends Record<string, unknown> {
   out: string;
@@ -94,7 +94,7 @@ export function registerTrainCommand(program: Command): void {
     .action(async (options: TrainCliOptions) => {
       if (extname(options.out) !== '.json') throw new UsageError(`--out ${options.out}: the result file must end in .json`);
       checkOutputPath(options.out);
-      if (options.weights !== undefined) checkWeightsDir(options.weights);
+      if (options.weights !== undefined) checkOutputDir(options.weights, '--weights', 'model.json');
       const wire = trainOptionsOf(options);
       const config = { ...jobConfigOf(wire), problem: await problemNamed(wire.pde, options.problems) };
       const progress = progressReporter();

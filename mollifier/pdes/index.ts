@@ -42,6 +42,6 @@ export {
   type HeatTerms,
   type LangevinTerms,
 } from './residuals.js';
-export { observe, sampleNodes, assertFraction, defaultObservedFraction, type Observation, type ObservationOptions } from './observation.js';
+export { observe, observeRelative, sampleNodes, assertFraction, defaultObservedFraction, type Observation, type ObservationOptions } from './observation.js';
 export { cropField, cropGrid } from './grid-ops.js';
 export { interpolateOnGrid, interpolationMaxPoints } from './interpolation.js';

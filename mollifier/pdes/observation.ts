@@ -2,6 +2,7 @@
 // (default 10 %) carries the data loss, and the observed values may carry additive Gaussian noise.
 import { ProblemError } from './types.js';
 import { deriveSeed, seededNormals, uniformGenerator } from './random.js';
+import { fieldStd } from '../metrics/statistics.js';
 
 export interface ObservationOptions {
   /** Fraction of nodes observed, in (0, 1] (default 0.1). */
@@ -50,4 +51,13 @@ export function observe(field: Float64Array, options: ObservationOptions = {}): 
   const xi = noise > 0 ? seededNormals(field.length, deriveSeed(seed, 'observation-noise')) : undefined;
   const values = xi ? field.map((v, i) => v + noise * xi[i]!) : Float64Array.from(field);
   return { indices, mask, values };
+}
+
+/**
+ * A channel as the inverse problems measure it: noise of σ = `relativeNoise` times the field's standard deviation (1
+ * for a flat field). Training (training/data.ts) and the no-network estimate (problems/estimate.ts) both observe
+ * through it, so one seed gives both the same nodes and the same noise.
+ */
+export function observeRelative(field: Float64Array, options: { fraction: number; relativeNoise: number; seed: number }): Observation {
+  return observe(field, { fraction: options.fraction, noise: options.relativeNoise * (fieldStd(field) || 1), seed: options.seed });
 }

@@ -9,7 +9,7 @@ import type { KernelFamily, Operator2d } from '../kernels/index.js';
 import { layerOperators, orderOf } from './operators.js';
 import { termKey, type TrainingProblem } from './types.js';
 import { chooseRadius, type RadiusChoice } from './radius-choice.js';
-import { observe } from '../pdes/observation.js';
+import { observeRelative } from '../pdes/observation.js';
 import { interpolateOnGrid } from '../pdes/interpolation.js';
 
 /**
@@ -25,7 +25,7 @@ export function withMeasurementNoise(instance: ProblemInstance, problem: Trainin
   for (const name of problem.channels) {
     const field = instance.fields[name];
     if (!field) throw new ProblemError(`the ${instance.problem} data have no field '${name}'`);
-    const observation = observe(field, { fraction: sample, noise: noise * (fieldStd(field) || 1), seed });
+    const observation = observeRelative(field, { fraction: sample, relativeNoise: noise, seed });
     fields[name] = sample === 1 ? observation.values : interpolateOnGrid(instance.grid, observation.indices, Array.from(observation.indices, (i) => observation.values[i]!));
   }
   return { ...instance, fields };

@@ -8,7 +8,7 @@
 // σ comes from the data: fourth differences of the field along each axis cancel a smooth field up to cubic terms,
 // leaving the noise, whose scale is read robustly (1.4826 × median absolute deviation).
 import { tf } from '../backend/tf.js';
-import { kernelWeights1d, kernelWeights2d, minimumRadius, type KernelFamily, type Operator2d } from '../kernels/index.js';
+import { kernelWeights1d, kernelWeights2d, minimumRadius, operatorTerms, type KernelFamily, type Operator2d } from '../kernels/index.js';
 import { Mollifier1d, Mollifier2d, type BoundaryMode } from '../layer/index.js';
 import { ProblemError, type Grid, type ProblemInstance } from '../pdes/types.js';
 import { orderOf } from './operators.js';
@@ -63,7 +63,7 @@ export function noiseSigma(values: ArrayLike<number>, grid: Grid): number {
 
 /** The derivative the choice is made on: the highest-order operator of any channel (the noisiest term). */
 function governingTerm(problem: TrainingProblem): { channel: string; operator: FieldOperator; order: number } {
-  const order = (op: FieldOperator) => (problem.dims === 1 ? orderOf(op) : op === 'biharmonic' ? 4 : op === 'value' ? 0 : op === 'dx' || op === 'dy' ? 1 : 2);
+  const order = (op: FieldOperator) => (problem.dims === 1 ? orderOf(op) : Math.max(...operatorTerms(op as Operator2d).map((t) => t.xOrder + t.yOrder)));
   let best: { channel: string; operator: FieldOperator; order: number } | undefined;
   for (const channel of problem.channels) {
     for (const operator of problem.derivatives[channel] ?? []) if (!best || order(operator) > best.order) best = { channel, operator, order: order(operator) };

@@ -1,6 +1,6 @@
 // What a training job sees of a problem instance: coordinates of every node, the observed nodes with their
 // (noisy) values, the known fields, the truth for metrics, and the scales that normalise the loss terms.
-import { observe } from '../pdes/observation.js';
+import { observeRelative } from '../pdes/observation.js';
 import { gridCoordinates, gridSize, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
 import { fieldMean, fieldStd } from '../metrics/index.js';
 import { builtinProblem, builtinProblems, type TrainingProblem } from '../problems/index.js';
@@ -71,8 +71,7 @@ export function trainingData(instance: ProblemInstance, options: DataOptions = {
   let observed: Int32Array = new Int32Array(0);
   channels.forEach((name, c) => {
     const field = instance.fields[name]!;
-    const scale = fieldStd(field) || 1;
-    const observation = observe(field, { fraction: options.sample ?? 0.1, noise: (options.noise ?? 0) * scale, seed });
+    const observation = observeRelative(field, { fraction: options.sample ?? 0.1, relativeNoise: options.noise ?? 0, seed });
     observed = observation.indices;
     const values = Array.from(observation.indices, (i) => observation.values[i]!);
     channelMean.push(fieldMean(values));

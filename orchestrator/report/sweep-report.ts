@@ -17,6 +17,8 @@ export interface SweepReportInput {
   artifact(job: string): StoredArtifact | null;
   /** Jobs with a stored artifact (a cheap test before reading one). */
   artifactJobs: ReadonlySet<string>;
+  /** Every job's loss history, read without the fields (the maps need one run's fields per configuration). */
+  histories: ReadonlyMap<string, NonNullable<StoredArtifact['history']>>;
   /** Why a job's artifact is missing, if it is. */
   artifactProblem(job: string): string | null;
   source: string;
@@ -110,24 +112,22 @@ export async function sweepReport(input: SweepReportInput, generated: Date): Pro
   const sections: ConfigurationSection[] = [];
   for (const [index, g] of groups.entries()) {
     const members = rowsOf.get(g.group) ?? [];
-    // Read once each: the maps use one, the loss curves all.
-    const artifacts = new Map(members.filter((r) => input.artifactJobs.has(r.id)).map((r) => [r.id, input.artifact(r.id)] as const));
-    const representative = medianRun(members, (job) => artifacts.get(job) != null);
+    const representative = medianRun(members, (job) => input.artifactJobs.has(job));
     const figures: FigureSpec[] = [];
     const prefix = `c${String(index + 1).padStart(3, '0')}-`;
     if (representative) {
-      const artifact = artifacts.get(representative.id)!;
+      const artifact = input.artifact(representative.id)!;
       for (const f of resultFigures(artifactAsResult(artifact))) figures.push({ ...f, name: prefix + f.name, group: 'fields' });
     }
     const curves = members
       .filter((r) => r.status === 'done' || r.status === 'diverged')
-      .map((r) => ({ row: r, history: artifacts.get(r.id)?.history ?? null }))
+      .map((r) => ({ row: r, history: input.histories.get(r.id) ?? null }))
       .filter((c) => c.history && c.history.epoch.length > 0)
       .map((c) => ({ seed: String((c.row.options as { seed?: number }).seed ?? c.row.id), epoch: c.history!.epoch, loss: c.history!.loss }));
     if (curves.length) figures.push({ group: 'losses', name: `${prefix}loss.svg`, spec: seedLossSpec(`total loss, ${curves.length} seed${curves.length === 1 ? '' : 's'}`, curves), caption: 'each seed (grey), the median over seeds (blue) and their range (band)' });
     const out = await renderFigures(figures);
     files.push(...out.files);
-    const missing = members.filter((r) => r.status === 'done' && artifacts.get(r.id) == null).map((r) => ({ job: r.id, why: input.artifactProblem(r.id) ?? 'none was sent (a job of an older version, or too large)' }));
+    const missing = members.filter((r) => r.status === 'done' && !input.artifactJobs.has(r.id)).map((r) => ({ job: r.id, why: input.artifactProblem(r.id) ?? 'none was sent (a job of an older version, or too large)' }));
     sections.push({ label: labels.get(g.group)!, statistics: g, rows: members, representative: representative?.id ?? null, figures: out.rendered, missingArtifacts: missing });
   }
   files.push({ name: 'index.html', text: sweepPage({ sweep: input.sweep, source: input.source, generated, groups, labels, comparison: rendered, sections }) });
