@@ -28,7 +28,7 @@ interface OptionRow<S extends z.ZodType = z.ZodType> {
 
 const row = <S extends z.ZodType>(r: OptionRow<S>): OptionRow<S> => r;
 const choice = <T extends string>(values: readonly [T, ...T[]]) => ({ choices: values }) as const;
-const models = ['pinn', 'piratenet', 'pinnsformer'] as const;
+const models = ['pinn', 'piratenet', 'pinnsformer', 'none'] as const;
 const methods = ['mollifier', 'autodiff'] as const;
 const families = ['bump', 'poly2', 'poly4', 'sine', 'fd'] as const;
 const boundaries = ['valid', 'reflect', 'periodic'] as const;
@@ -42,7 +42,7 @@ const estimates = ['separable', 'direct'] as const;
  */
 export const trainOptionTable = {
   pde: row({ schema: z.string().regex(problemNamePattern, `a problem name is ${problemNameRule}`), placeholder: '<name>', argument: 'text', help: `the problem: ${builtinProblemNames.join(', ')}, or one of your own loaded with --problems DIR` }),
-  model: row({ schema: z.enum(models).default('pinn'), placeholder: '<name>', argument: choice(models), help: 'base architecture' }),
+  model: row({ schema: z.enum(models).default('pinn'), placeholder: '<name>', argument: choice(models), help: "base architecture, or 'none': no network, the separable estimate on the observed data (spline-filled where sparse)" }),
   derivatives: row({ schema: z.enum(methods).default('mollifier'), placeholder: '<method>', argument: choice(methods), help: 'PDE derivatives by the mollifier layer or by nested autodiff' }),
   family: row({ schema: z.enum(families).default('bump'), placeholder: '<name>', argument: choice(families), help: "kernel family ('fd' = raw finite differences)" }),
   radius: row({ schema: z.union([positiveInt, z.literal('auto')], { error: "must be an integer > 0 or 'auto'" }).default(4), placeholder: '<cells>', argument: 'integer-or-auto', help: "kernel radius in grid cells, or 'auto': chosen from the observed data (Lepski's principle; needs sample 1)" }),
@@ -67,6 +67,7 @@ export const trainOptionTable = {
   data: row({ schema: text.optional(), placeholder: '<dir>', argument: 'text', help: 'train on a problem instance directory instead of simulating' }),
   'phi-n': row({ schema: text.optional(), placeholder: '<file>', argument: 'text', help: 'rd: COMSOL export of φ_n to train on' }),
   'phi-d': row({ schema: text.optional(), placeholder: '<file>', argument: 'text', help: 'rd: COMSOL export of φ_d to train on' }),
+  truth: row({ schema: text.optional(), placeholder: '<file>', argument: 'text', help: 'with --phi-n/--phi-d: COMSOL export of the true parameter, to score against' }),
 };
 
 export type TrainOptionName = keyof typeof trainOptionTable;
@@ -110,7 +111,7 @@ export type JobOptions = z.infer<typeof jobOptionsSchema>;
 export type JobOptionsInput = z.input<typeof jobOptionsSchema>;
 
 /** The options that name a file (or an instance folder) the job reads: their contents are part of its identity. */
-export const jobFileOptions = ['param-field', 'data', 'phi-n', 'phi-d'] as const;
+export const jobFileOptions = ['param-field', 'data', 'phi-n', 'phi-d', 'truth'] as const;
 export type JobFileOption = (typeof jobFileOptions)[number];
 
 /** The files a job's result depends on, by role: its file options, and a user's problem module (`problem`). */

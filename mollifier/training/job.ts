@@ -1,15 +1,12 @@
 // One training job as data in, result out: what `mollifier train` runs and what a sweep's worker runs.
 // A job is plain options (validated), never code.
-import { createRequire } from 'node:module';
-import { cpus, platform, release, totalmem } from 'node:os';
 import { tf } from '../backend/tf.js';
 import { describeNative, initBackend, nativeCallCounts, type NativeCallCounts } from '../backend/index.js';
 import { assertBoundaryMode, type BoundaryMode } from '../layer/index.js';
 import { assertKernelFamily, type KernelFamily } from '../kernels/index.js';
 import { createModel } from '../models/index.js';
 import { modelNames, modelPresets, type FieldModel, type ModelName, type ModelPreset } from '../models/types.js';
-import { readComsolField, readInstance, readParamField } from '../io/index.js';
-import { builtinProblem, builtinProblems, instanceShapesWith, type ProblemDefaults, type TrainingProblem } from '../problems/index.js';
+import { builtinProblem, builtinProblems, type ProblemDefaults, type TrainingProblem } from '../problems/index.js';
 import { cropField } from '../pdes/grid-ops.js';
 import { logger } from '../log.js';
 import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
@@ -19,6 +16,8 @@ import { trainingData, type TrainingData } from './data.js';
 import { modelWeights, type ModelWeights } from './weights.js';
 import { chooseRadius } from '../problems/radius-choice.js';
 import { withMeasurementNoise } from '../problems/estimate.js';
+import { loadInstance, machine, trueFields, trueLaplacian, versions, type MachineInfo } from './job-inputs.js';
+import { noNetworkModel, runNoNetwork } from './no-network.js';
 import { derivativeMethods, train, type DerivativeMethod, type LossHistory, type TrainProgress } from './train.js';
 
 export interface JobConfig {
@@ -26,7 +25,8 @@ export interface JobConfig {
   pde: string;
   /** A problem of your own, as a value (problems/types.ts); a job message never carries one, the worker loads it. */
   problem?: TrainingProblem | undefined;
-  model: ModelName;
+  /** A base architecture, or 'none': the no-network baseline (no-network.ts), the separable estimate on the data. */
+  model: ModelName | typeof noNetworkModel;
   derivatives: DerivativeMethod;
   family: KernelFamily;
   /** Cells, or 'auto': chosen from the observed data before training (problems/radius-choice.ts; needs sample 1). */
@@ -67,6 +67,8 @@ export interface JobConfig {
   data?: string | undefined;
   phiN?: string | undefined;
   phiD?: string | undefined;
+  /** With phiN/phiD: a COMSOL export of the true parameter, to score against. */
+  truth?: string | undefined;
 }
 
 /** The per-problem defaults of the built-in problems (each problem value holds its own: problems/*.ts). */
@@ -152,7 +154,7 @@ function choose<T extends string>(name: string, value: string, choices: readonly
 /** Check a job's options; every message names the bad value. */
 export function validateJob(config: JobConfig): JobConfig {
   const problem = problemOf(config);
-  choose('model', config.model, modelNames);
+  choose('model', config.model, [...modelNames, noNetworkModel]);
   choose('derivatives', config.derivatives, derivativeMethods);
   choose('preset', config.preset, modelPresets);
   if (config.estimate !== undefined) choose('estimate', config.estimate, ['separable', 'direct'] as const);
@@ -178,48 +180,9 @@ export function validateJob(config: JobConfig): JobConfig {
   const fromFiles = config.data !== undefined || config.phiN !== undefined || config.phiD !== undefined;
   if (fromFiles && config.paramField) throw new ProblemError('--param-field makes simulated data; it cannot go with --data or --phi-n/--phi-d');
   if ((config.phiN === undefined) !== (config.phiD === undefined)) throw new ProblemError('--phi-n and --phi-d go together');
+  if (config.truth !== undefined && config.phiN === undefined) throw new ProblemError('--truth scores COMSOL data: it goes with --phi-n and --phi-d');
   if (config.phiN !== undefined && !(problem.channels.includes('phi_n') && problem.channels.includes('phi_d'))) throw new ProblemError(`--phi-n/--phi-d are the fields φ_n and φ_d, which ${config.pde} does not have`);
   return config;
-}
-
-function loadInstance(config: ResolvedJobConfig, problem: TrainingProblem): ProblemInstance {
-  if (config.data) {
-    const instance = readInstance(config.data, instanceShapesWith([problem]));
-    if (instance.problem !== config.pde) throw new ProblemError(`${config.data} holds a ${instance.problem} instance, not ${config.pde}`);
-    return instance;
-  }
-  if (config.phiN && config.phiD) {
-    const phiN = readComsolField(config.phiN);
-    const phiD = readComsolField(config.phiD, { periodicEdge: phiN.droppedPeriodicEdge ? 'drop' : 'keep' });
-    if (phiN.grid.nx !== phiD.grid.nx || phiN.grid.ny !== phiD.grid.ny) throw new ProblemError(`${config.phiD}: its grid does not match ${config.phiN}`);
-    return { problem: config.pde, case: 'comsol', grid: phiN.grid, fields: { phi_n: phiN.values, phi_d: phiD.values }, parameters: {}, seed: 0 };
-  }
-  return problem.simulate({
-    ...(config.paramField ? { paramField: readParamField(config.paramField, problem) } : { ...(config.case !== undefined ? { case: config.case } : {}), ...(config.grid !== undefined ? { grid: config.grid } : {}) }),
-    ...(config.noise !== undefined ? { noise: config.noise } : {}),
-    ...(config.k !== undefined ? { k: config.k } : {}),
-    ...(config.interfaceLength !== undefined ? { interfaceLength: config.interfaceLength } : {}),
-    seed: config.seed,
-  });
-}
-
-/** The true Laplacian of the observed field on the estimate nodes, where the problem knows it. */
-/** The channels' fields as the instance holds them (before noise and sampling), on the estimate nodes. */
-function trueFields(data: TrainingData, trim: number): Record<string, number[]> {
-  return Object.fromEntries(data.channels.map((name) => [name, Array.from(cropField(data.instance.fields[name]!, data.grid, trim))]));
-}
-
-function trueLaplacian(data: TrainingData, trim: number): Float64Array | undefined {
-  const full = data.problem.trueLaplacian?.(data.instance);
-  return full ? cropField(full, data.grid, trim) : undefined;
-}
-
-/** What the job ran on, so a result read later (a sweep's store, a report) can say which machine timed it. */
-export interface MachineInfo {
-  cpu: string;
-  cores: number;
-  memory_gib: number;
-  platform: string;
 }
 
 /** Which kernels computed the job: the native ones on wasm (mollifier/backend/native/) or why not, and their calls. */
@@ -238,22 +201,6 @@ function callsSince(before: NativeCallCounts): NativeCallCounts {
     if (now.native > was.native || now.fallback > was.fallback) calls[name] = { native: now.native - was.native, fallback: now.fallback - was.fallback };
   }
   return calls;
-}
-
-function machine(): MachineInfo {
-  return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), platform: `${platform()} ${release()}` };
-}
-
-function versions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const version = (name: string) => {
-    try {
-      return (require(`${name}/package.json`) as { version: string }).version;
-    } catch {
-      return 'unknown';
-    }
-  };
-  return { node: process.version, tfjs: version('@tensorflow/tfjs-core') };
 }
 
 /** PirateNet's physics-informed start: fit its output layer to the observed field (in the trainer's units). */
@@ -291,6 +238,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
   const backend = await initBackend();
   const instance = loadInstance(config, problem);
   if (instance.problem !== problem.name) throw new ProblemError(`the ${problem.name} simulator made a '${instance.problem}' instance; its instances must name their problem`);
+  if (config.model === noNetworkModel) return runNoNetwork(config, problem, instance, backend);
   const data = trainingData(instance, { sample: config.sample, noise: config.obsNoise, seed: config.seed, problem });
   const fourier = { band: config.fourierBand, count: config.fourierCount };
   const model = createModel(config.model, {
