@@ -53,6 +53,7 @@ const rowKeys = ['pde', 'kind'];
 /** PINN, PINN+M, PirateNet, ...: the paper's column names. */
 export function columnName(options: Record<string, unknown>): string {
   if (options.kind === 'noop') return 'noop';
+  if (options.model === 'none') return 'no network';
   const model = String(options.model ?? 'pinn');
   const name = model === 'pinn' ? 'PINN' : model === 'piratenet' ? 'PirateNet' : model === 'pinnsformer' ? 'PINNsFormer' : model;
   return options.derivatives === 'mollifier' ? `${name}+M` : name;

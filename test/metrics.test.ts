@@ -44,6 +44,8 @@ test('a scaled and shifted prediction: corr 1, mean error and std ratio as by ha
   close(m.param_true_mean, 3, 1e-12, 'true mean');
   close(m.param_mean_rel_err, 4 / 3, 1e-12, 'rel err');
   close(m.param_std_ratio, 2, 1e-12, 'std ratio');
+  close(m.param_std! / m.param_true_std!, 2, 1e-12, 'predicted and true std');
+  close(m.param_true_std, Math.sqrt(truth.reduce((s, t) => s + (t - 3) ** 2, 0) / truth.length), 1e-12, 'true std (population)');
 });
 
 test('an anti-correlated prediction gives −1', () => {
@@ -94,7 +96,7 @@ test('non-finite predictions are counted, left out of the statistics, and never 
   assert.deepEqual(json.versions, { tfjs: '4.22.0' });
   assert.deepEqual(Object.keys(m).sort(), [
     'backend', 'device', 'laplacian_corr', 'loss_data', 'loss_pde', 'param_corr', 'param_corr_smoothed', 'param_mean', 'param_mean_rel_err',
-    'param_nonfinite', 'param_std_ratio', 'param_true_mean', 'peak_bytes', 'rss_bytes', 'time_s', 'versions',
+    'param_nonfinite', 'param_std', 'param_std_ratio', 'param_true_mean', 'param_true_std', 'peak_bytes', 'rss_bytes', 'time_s', 'versions',
   ]);
 });
 

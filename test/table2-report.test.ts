@@ -1,6 +1,6 @@
 // Table 2 on the orchestrator: the specs run as sweeps into a results store, and `mollifier report table2` reads
-// the store alone. Before, a second orchestrator (bench/table2: its own ids, runner, JSON-lines store and report)
-// ran Table 2 beside the real one.
+// the store alone (with a preface written by people). Before, a second orchestrator (bench/table2: its own ids,
+// runner, JSON-lines store and report) ran Table 2 beside the real one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobRow } from '../orchestrator/store.js';
-import { meanCorrelation, table2Groups } from '../orchestrator/table2/groups.js';
-import { evaluateTargets, table2Markdown } from '../orchestrator/table2/report.js';
+import { acrossRuns, meanCorrelation, table2Groups } from '../orchestrator/table2/groups.js';
+import { evaluateGoals, intervalCell, table2Markdown } from '../orchestrator/table2/report.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'bin', 'mollifier');
@@ -21,17 +21,17 @@ function run(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const columns = { 'PINN': ['pinn', 'autodiff'], 'PINN+M': ['pinn', 'mollifier'] } as const;
+const columns = { 'PINN': ['pinn', 'autodiff'], 'PINN+M': ['pinn', 'mollifier'], 'none': ['none', 'mollifier'] } as const;
 
-function row(pde: string, column: keyof typeof columns, seed: number, metrics: Record<string, number | string | null> | null, extra: Partial<JobRow> = {}): JobRow {
+function row(pde: string, column: keyof typeof columns, seed: number, metrics: Record<string, number | string | null> | null, extra: Partial<JobRow> = {}, options: Record<string, unknown> = {}): JobRow {
   const [model, derivatives] = columns[column];
   const level = [1, 0.5, 1.5][seed % 3]!;
   return {
     sweep: `table2-${pde}`,
-    id: `${pde}-${column}-${seed}`,
-    group: `${pde}-${column}`,
+    id: `${pde}-${column}-${seed}-${JSON.stringify(options)}`,
+    group: `${pde}-${column}-${JSON.stringify(options)}`,
     index: seed,
-    options: { kind: 'train', pde, model, derivatives, family: 'bump', radius: 2, 'obs-noise': 0, sample: 1, epochs: 5, lr: 1e-3, seed, preset: 'cpu', k: level } as JobRow['options'],
+    options: { kind: 'train', pde, model, derivatives, family: 'bump', radius: 2, 'obs-noise': 0, sample: 1, epochs: 5, lr: 1e-3, seed, preset: 'cpu', k: level, ...options } as JobRow['options'],
     inputs: null,
     status: metrics ? 'done' : 'failed',
     attempts: 1,
@@ -49,70 +49,92 @@ function row(pde: string, column: keyof typeof columns, seed: number, metrics: R
   };
 }
 
-test('mean corr: r of predicted vs true means across runs; null below 3 levels or with equal predictions; runs without both skipped', () => {
+test('mean corr and noise corr: r across runs with Fisher intervals; null below 3 runs or with a constant side; runs without both skipped', () => {
   const means = (pairs: Array<[number | null, number | null]>) => pairs.map(([p, t], i) => row('heat', 'PINN+M', i, { param_mean: p, param_true_mean: t }));
-  // By hand: both sets of means average 1.5; Σdxdy = 1, Σdx² = 1, Σdy² = 1.06, so r = 1/√1.06.
+  // By hand: both sets of means average 1.5; Σdxdy = 1, Σdx² = 1, Σdy² = 1.06, so r = 1/√1.06; Fisher: z ± 1.96/√3.
   const r = meanCorrelation(means([[1.1, 1], [0.9, 1], [1.6, 1.5], [1.4, 1.5], [2.1, 2], [1.9, 2]]));
   assert.ok(Math.abs(r.corr! - 1 / Math.sqrt(1.06)) < 1e-12, String(r.corr));
-  assert.deepEqual([r.n, r.levels], [6, 3]);
-  assert.equal(meanCorrelation(means([[1, 1], [2, 2], [3, 2]])).corr, null);
+  assert.equal(r.n, 6);
+  const z = Math.atanh(1 / Math.sqrt(1.06));
+  assert.ok(Math.abs(r.ci95![0] - Math.tanh(z - 1.959964 / Math.sqrt(3))) < 1e-9 && Math.abs(r.ci95![1] - Math.tanh(z + 1.959964 / Math.sqrt(3))) < 1e-9, String(r.ci95));
+  assert.equal(meanCorrelation(means([[1, 1], [2, 2]])).corr, null);
   assert.equal(meanCorrelation(means([[1, 1], [1, 2], [1, 3]])).corr, null);
-  assert.deepEqual(meanCorrelation(means([[1, 1], [null, 5], [2, 2], [3, 3]])), { corr: 1, n: 3, levels: 3 });
+  const three = meanCorrelation(means([[1, 1], [null, 5], [2, 2], [3, 3]]));
+  assert.deepEqual([three.corr, three.n, three.ci95], [1, 3, null]);
+  const sds = [0.1, 0.3, 0.2, 0.4].map((sd, i) => row('langevin', 'PINN+M', i, { param_std: 2 * sd, param_true_std: sd }));
+  assert.ok(Math.abs(acrossRuns(sds, 'param_std', 'param_true_std').corr! - 1) < 1e-12);
 });
 
-test('the report renders from hand-made store rows with failed ones and says MET or MISSED', () => {
+test('a cell gives mean ± sd, the 95 % interval and n; nothing is —', () => {
+  assert.equal(intervalCell({ n: 5, mean: 0.86, std: 0.06, ci95: [0.78, 0.924] }), '0.860 ± 0.060 [0.780, 0.924] n=5');
+  assert.equal(intervalCell({ n: 1, mean: 2, std: null, ci95: null }, 100, 1), '200 n=1');
+  assert.equal(intervalCell(undefined), '—');
+});
+
+test('the report splits regimes and rows, names the extra columns, and says MET or MISSED beside autodiff and no network', () => {
   const rows: JobRow[] = [];
+  const paper = { sample: 0.1, 'obs-noise': 0.01 };
   for (let seed = 0; seed < 3; seed++) {
-    rows.push(row('heat', 'PINN+M', seed, { param_corr: 0.95 - 0.01 * seed, laplacian_corr: 0.5, time_s: 10, peak_bytes: 2e7 }));
-    rows.push(row('heat', 'PINN', seed, { param_corr: 0.2, laplacian_corr: 0.1, time_s: 60, peak_bytes: 4e8 }));
-    rows.push(row('rd', 'PINN+M', seed, { param_corr: 0.7, param_corr_smoothed: 0.65, param_mean_rel_err: 0.04, laplacian_corr: 0.8, time_s: 20, peak_bytes: 1e8 }));
-    rows.push(row('rd', 'PINN', seed, null, { reason: 'RuntimeError: memory access out of bounds' }));
-    rows.push(row('langevin', 'PINN+M', seed, { param_corr: 0.5, time_s: 5 }));
+    const truth = { param_true_mean: 1 + seed, param_mean: 1.1 + seed, param_true_std: 0.1 * (seed + 1), param_std: 0.1 * (seed + 1) };
+    rows.push(row('heat', 'PINN+M', seed, { ...truth, param_corr: 0.95 - 0.01 * seed, laplacian_corr: 0.5, time_s: 10, peak_bytes: 2e7, radius: 4 }, {}, paper));
+    rows.push(row('heat', 'PINN', seed, { ...truth, param_corr: 0.2, laplacian_corr: 0.1, time_s: 60, peak_bytes: 4e8 }, {}, paper));
+    rows.push(row('heat', 'PINN', seed, { ...truth, param_corr: 0.1, laplacian_corr: 0.05, time_s: 10, peak_bytes: 4e8 }, {}, { ...paper, epochs: 1 }));
+    rows.push(row('heat', 'none', seed, { ...truth, param_corr: 0.97, time_s: 0.01, radius: 8 }, {}, { ...paper, radius: 8 }));
+    rows.push(row('heat', 'none', seed, { ...truth, param_corr: 0.98, time_s: 0.01, radius: 9 }, {}, { radius: 'auto' }));
+    rows.push(row('rd', 'PINN+M', seed, { param_corr: 0.7, laplacian_corr: 0.8, time_s: 20, peak_bytes: 1e8 }, {}, { ...paper, 'interface-length': 0.15 }));
+    rows.push(row('rd', 'PINN', seed, null, { reason: 'RuntimeError: memory access out of bounds' }, { ...paper, 'interface-length': 0.15 }));
+    rows.push(row('rd', 'PINN+M', seed, { param_corr: 0.05, laplacian_corr: 0.9, time_s: 200, peak_bytes: 2e9 }, {}, { ...paper, 'phi-n': 'x.txt', case: 'lognorm' }));
+    rows.push(row('langevin', 'PINN+M', seed, { param_corr: 0.5, time_s: 5 }, {}, paper));
   }
-  rows.push(row('langevin', 'PINN', 0, null, { reason: 'timed out after 2 min (the sweep\'s timeout-minutes)' }));
-  const checks = evaluateTargets(table2Groups(rows));
-  const verdict = (text: RegExp) => checks.find((c) => text.test(c.target))!.verdict;
-  assert.equal(verdict(/heat.*spatial corr/), 'MET');
-  assert.equal(verdict(/heat.*Laplacian/), 'MISSED');
-  assert.equal(verdict(/param_mean within 10 %/), 'MET');
-  assert.equal(verdict(/param_corr_smoothed ≥ 0.6/), 'MET');
-  assert.equal(verdict(/Langevin/), 'MISSED');
-  assert.equal(verdict(/time ratio/), 'NO DATA');
-  // rd autodiff ran out of the 4 GiB wasm memory: the memory ratio is at least 2^32 / 1e8 ≈ 43×.
-  assert.equal(verdict(/peak-memory ratio/), 'MET');
-  const text = table2Markdown(rows, { command: 'mollifier report table2 --store s.sqlite', storePath: 's.sqlite', generated: new Date(0) });
+  const groups = table2Groups(rows);
+  const columnsOf = (rowTitle: string) => groups.filter((g) => g.row === rowTitle).map((g) => `${g.column} @ ${g.regime}`).sort();
+  assert.deepEqual(columnsOf('Heat'), [
+    'PINN (equal time) @ 10 % of nodes observed, 1 % measurement noise',
+    'PINN @ 10 % of nodes observed, 1 % measurement noise',
+    'PINN+M @ 10 % of nodes observed, 1 % measurement noise',
+    'no network (r from data) @ every node observed, no measurement noise',
+    'no network @ 10 % of nodes observed, 1 % measurement noise',
+  ]);
+  assert.deepEqual([...new Set(groups.filter((g) => g.problem.pde === 'rd').map((g) => g.row))].sort(), ['Reaction-diffusion, l = 0.03 (COMSOL, lognorm k)', 'Reaction-diffusion, l = 0.15']);
+  const goals = evaluateGoals(groups, '10 % of nodes observed, 1 % measurement noise');
+  const verdict = (text: RegExp) => goals.filter((c) => text.test(c.goal)).map((c) => c.verdict);
+  assert.deepEqual(verdict(/^Heat.*spatial corr/), ['MISSED']);
+  assert.deepEqual(verdict(/Reaction-diffusion.*k-map/), ['MISSED', 'MISSED']);
+  assert.deepEqual(verdict(/Reaction-diffusion.*Laplacian/), ['MET', 'MET']);
+  assert.match(goals.find((g) => /^Heat.*spatial/.test(g.goal))!.beside, /PINN: 0\.200; PINN \(equal time\): 0\.100; no network: 0\.970/);
+  const text = table2Markdown(rows, { command: 'mollifier report table2 --store s.sqlite', storePath: 's.sqlite', generated: new Date(0), preface: 'PREFACE TEXT' });
+  assert.match(text, /PREFACE TEXT/);
   assert.match(text, /Test CPU, 2 cores, 8 GiB, linux/);
-  assert.match(text, /backend \| wasm/);
-  assert.match(text, /\| heat, PINN\+M: spatial corr \(param_corr\) ≥ 0\.9 \| param_corr 0\.940 ± 0\.010 \(n = 3\) \| \*\*MET\*\* \|/);
-  assert.match(text, /\| heat, PINN\+M: Laplacian corr ≥ 0\.9 \| laplacian_corr 0\.500 ± 0\.000 \(n = 3\) \| \*\*MISSED\*\* \|/);
-  assert.match(text, /\| \*\*Reaction-diffusion\*\* \| time \(s\) \| out of memory \(3\/3\) \| 20\.0 ± 0\.0 \(paper 335\) \|/);
-  assert.match(text, /\| \*\*Heat\*\* \| time \(s\) \| 60\.0 ± 0\.0 \(paper 2294\) \| 10\.0 ± 0\.0 \(paper 1582\) \|/);
+  assert.match(text, /## The paper's regime: 10 % of nodes observed, 1 % measurement noise[\s\S]*## Second view: every node observed, no measurement noise/);
+  assert.match(text, /\| \*\*Heat\*\* \| time \(s\) \| 60\.0 ± 0\.0 \[60\.0, 60\.0\] n=3 \(paper 2294\) \| 10\.0 ± 0\.0 \[10\.0, 10\.0\] n=3 \(paper 1582\) \|/);
+  assert.match(text, /\| {2}\| mean corr \(across runs\) \| 1\.00 n=3 \(paper 0\.81\) \|/);
+  assert.match(text, /\| \*\*Reaction-diffusion, l = 0\.15\*\* \| time \(s\) \| out of memory \(3\/3\) \|/);
   assert.match(text, /\| Heat \| PINN \| 6\.0× \| 20× \|/);
-  assert.match(text, /\| \*\*Heat\*\* \| time[^\n]*\n\| {2}\| mean corr \| 1\.00 \(3 runs, 3 levels\) \(paper 0\.81\) \|/);
-  assert.match(text, /\| langevin\/PINN\/seed 0\/one level \| `langevin-PINN-0` \| failed \|.*timed out after 2 min/);
-  assert.match(text, /\| rd\/PINN\/seed 1\/k 0\.5 \| `rd-PINN-1` \| failed \(OOM\) \|/);
-  assert.match(text, /run time \| 15\.0 s of wall time with a job running; 80\.0 s of job time/);
+  assert.match(text, /\| Heat \/ 10 % of nodes observed, 1 % measurement noise \/ no network \/ seed 0 \| `[^`]+` \| done \| 0\.0 \| 0\.970 \|/);
+  assert.match(text, /\| Reaction-diffusion, l = 0\.15 \/ [^|]+ \/ PINN \/ seed 1 \| `[^`]+` \| failed \(OOM\) \|/);
   assert.equal(text.includes('NaN'), false);
 });
 
 test('a small Table 2 row run as a sweep into a real store, and the report from that store alone', () => {
-  // The heat row's spec with its level files (run i takes level i mod 3), at 5 epochs and two columns.
+  // The heat row's held-out spec shape at 5 epochs: each run its own drawn D, two columns and the no-network one.
   const spec = join(work, 'table2-heat.yaml');
-  const levels = join(root, 'examples', 'table2');
+  const draws = join(root, 'examples', 'table2', 'held-out');
   writeFileSync(
     spec,
     [
       'name: table2-heat',
-      'seeds: 3',
-      'base: {pde: heat, epochs: 5, radius: 2, sample: 1, model: pinn}',
+      'seeds: [100, 101, 102]',
+      'base: {pde: heat, epochs: 5, radius: 4, sample: 0.1, obs-noise: 0.01}',
       'cycle:',
-      '  - {case: smooth, grid: 12}',
-      `  - {param-field: ${JSON.stringify(join(levels, 'heat-s-0.5.csv'))}}`,
-      `  - {param-field: ${JSON.stringify(join(levels, 'heat-s-1.5.csv'))}}`,
+      ...[100, 101, 102].map((s) => `  - {param-field: ${JSON.stringify(join(draws, `heat-seed-${s}.csv`))}}`),
       'matrix:',
+      '  model: [pinn, none]',
       '  derivatives: [autodiff, mollifier]',
+      '  exclude:',
+      '    - {model: none, derivatives: autodiff}',
       '  include:',
       '    - {derivatives: autodiff, collocation-batch: 64}',
+      '    - {model: none, radius: 8}',
       '',
     ].join('\n'),
   );
@@ -120,15 +142,20 @@ test('a small Table 2 row run as a sweep into a real store, and the report from 
   const ran = run('sweep', 'run', spec, '--store', store, '--lanes', '2', '--no-table', '--data-root', root);
   assert.equal(ran.code, 0, ran.stderr);
   const out = join(work, 'table2.md');
-  const report = run('report', 'table2', '--store', store, '--out', out);
+  const preface = join(work, 'preface.md');
+  writeFileSync(preface, 'What the numbers say, written after reading them.\n');
+  const report = run('report', 'table2', '--store', store, '--out', out, '--preface', preface);
   assert.equal(report.code, 0, report.stderr);
   const text = readFileSync(out, 'utf8');
-  assert.match(text, /6 runs, 6 completed, 0 diverged, 0 failed/);
-  assert.match(text, /\| \*\*Heat\*\* \| time \(s\) \| [0-9.]+ ± [0-9.]+ \(paper 2294\) \| [0-9.]+ ± [0-9.]+ \(paper 1582\) \| not run \|/);
-  assert.match(text, /\| {2}\| mean corr \| (-?[0-9.]+ \(3 runs, 3 levels\)|— \(3 levels; needs 3\)) \(paper 0\.81\) \|/);
-  assert.match(text, /\| case smooth, grid 12: 1; param-field heat-s-0\.5\.csv: 1; param-field heat-s-1\.5\.csv: 1 \| 12×12 \| 5 \| bump r = 2 \| 100 % \|/);
+  assert.match(text, /9 runs, 9 completed, 0 diverged, 0 failed; seeds 100, 101, 102/);
+  assert.match(text, /What the numbers say, written after reading them\./);
+  assert.match(text, /\| \*\*Heat\*\* \| time \(s\) \| [0-9.]+ ± [0-9.]+ \[[-0-9.]+, [0-9.]+\] n=3 \(paper 2294\) \| [0-9.]+ ± [0-9.]+ \[[-0-9.]+, [0-9.]+\] n=3 \(paper 1582\) \| [0-9.]+ ± [0-9.]+ \[[-0-9.]+, [0-9.]+\] n=3 \|/);
+  // Each run has its own drawn s, so mean corr has three distinct truths; the no-network radius is the spec's.
+  assert.match(text, /\| {2}\| mean corr \(across runs\) \| -?[0-9.]+ n=3 \(paper 0\.81\) \|/);
+  assert.match(text, /\| {2}\| kernel radius \(cells\) \| 4 \| 4 \| 8 \|/);
   assert.match(text, /\| machine \| [^|]+, \d+ cores, \d+ GiB, linux/);
   assert.match(run('report', 'table2', '--store', store, '--sweep', 'nope').stderr, /--sweep nope: not in .* \(it has table2-heat\)/);
+  assert.match(run('report', 'table2', '--store', store, '--preface', join(work, 'absent.md')).stderr, /--preface .*absent\.md: cannot read it \(ENOENT\)/);
   assert.equal(run('report', 'table2', '--store', join(work, 'absent.sqlite')).code, 2);
   assert.equal(existsSync(join(work, 'absent.sqlite')), false);
 });

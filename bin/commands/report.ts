@@ -2,6 +2,7 @@
 // `mollifier report table2`: docs/table2.md from a results store alone. The orchestrator's side: it reads files
 // and the store and never loads TensorFlow.
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { readTrainResult } from '../../orchestrator/report/result-file.js';
 import { resultReport } from '../../orchestrator/report/result-report.js';
@@ -16,6 +17,17 @@ interface Table2Options {
   store?: string;
   sweep: string[];
   out?: string;
+  preface?: string;
+}
+
+/** The preface's text, read before any work; a missing or unreadable file is one line and exit 2. */
+function readPreface(file: string): string {
+  if (extname(file) !== '.md') throw new UsageError(`--preface ${file}: give a Markdown file (.md)`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--preface ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
 }
 
 interface ReportOptions {
@@ -119,6 +131,7 @@ export function registerReportCommand(program: Command): void {
     .option('--store <file>', 'SQLite results store the sweeps ran into (required)')
     .option('--sweep <name>', 'a sweep of the store to include (repeatable; default: every sweep)', collect, [] as string[])
     .option('--out <file.md>', 'write the report here (default: standard output)')
+    .option('--preface <file.md>', 'Markdown written by people (the plan, the protocol, what the numbers say), placed after the summary')
     // `report` declares the same options and parses them wherever they stand: optsWithGlobals merges them in.
     .action((_options: Table2Options, command: Command) => {
       const options = command.optsWithGlobals<Table2Options>();
@@ -127,6 +140,7 @@ export function registerReportCommand(program: Command): void {
         if (extname(options.out) !== '.md') throw new UsageError(`--out ${options.out}: the report is Markdown, name it .md`);
         checkOutputPath(options.out);
       }
+      const preface = options.preface === undefined ? undefined : readPreface(options.preface);
       const store = new ResultStore(options.store, { create: false });
       try {
         const known = store.sweeps();
@@ -134,7 +148,7 @@ export function registerReportCommand(program: Command): void {
         if (missing) throw new UsageError(`--sweep ${missing}: not in ${options.store} (it has ${known.join(', ') || 'no sweeps'})`);
         const rows = (options.sweep.length ? options.sweep : known).flatMap((name) => store.jobs(name));
         const command = ['mollifier report table2', `--store ${options.store}`, ...options.sweep.map((s) => `--sweep ${s}`), ...(options.out ? [`--out ${options.out}`] : [])].join(' ');
-        const text = table2Markdown(rows, { command, storePath: options.store, generated: new Date() });
+        const text = table2Markdown(rows, { command: options.preface ? `${command} --preface ${options.preface}` : command, storePath: options.store, generated: new Date(), ...(preface ? { preface } : {}) });
         if (options.out) {
           writeFilesAtomically([{ path: options.out, text }]);
           process.stdout.write(`wrote ${options.out} (${rows.length} runs)\n`);

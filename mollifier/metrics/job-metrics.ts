@@ -47,6 +47,9 @@ export interface JobMetrics {
   param_mean_rel_err: number | null;
   /** Population std of the prediction / that of the truth; null when the truth is constant. */
   param_std_ratio: number | null;
+  /** Population std of the prediction and of the truth over the same nodes: a run's "predicted noise" (paper B.4.1). */
+  param_std: number | null;
+  param_true_std: number | null;
   /** Predicted nodes that are NaN or ±Infinity (excluded from every parameter statistic). */
   param_nonfinite: number;
   /** Pearson r of predicted vs true Laplacian of the field (2D only, else null). */
@@ -127,7 +130,9 @@ export function jobMetrics(input: JobMetricsInput): JobMetrics {
   const predMean = pred.length ? mean(pred) : NaN;
   const trueMean = truth.length ? mean(truth) : NaN;
   const trueConstant = truth.length < 2 || isConstant(truth);
-  const stdRatio = trueConstant ? NaN : std(pred, predMean) / std(truth, trueMean);
+  const predStd = pred.length ? std(pred, predMean) : NaN;
+  const trueStd = truth.length ? std(truth, trueMean) : NaN;
+  const stdRatio = trueConstant ? NaN : predStd / trueStd;
   return {
     param_corr: trueConstant ? null : pearsonOrNull(paramPred, paramTrue),
     param_corr_smoothed: trueConstant ? null : smoothedCorrelation(input),
@@ -135,6 +140,8 @@ export function jobMetrics(input: JobMetricsInput): JobMetrics {
     param_true_mean: finiteOrNull(trueMean),
     param_mean_rel_err: trueMean === 0 ? null : finiteOrNull(Math.abs(predMean - trueMean) / Math.abs(trueMean)),
     param_std_ratio: finiteOrNull(stdRatio),
+    param_std: finiteOrNull(predStd),
+    param_true_std: finiteOrNull(trueStd),
     param_nonfinite: nonfinite,
     laplacian_corr: laplacianCorrelation(input),
     loss_data: finiteOrNull(input.lossData),

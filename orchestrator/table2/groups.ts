@@ -1,28 +1,33 @@
-// The store's runs as Table 2's cells: one group per problem × column (a spec's group: its options without the
-// seed and the options that go with the seed), summarised by statistics.ts, plus what only a group has: the
-// correlation of predicted with true parameter means across its runs ("mean corr", docs/metrics.md), and the
-// autodiff / mollified ratios of time per step and peak memory.
-import { sampleCorrelation } from 'simple-statistics';
+// The store's runs as Table 2's cells: one group per problem row × regime × column (a spec's group: its options
+// without the seed and the options that go with the seed), summarised by statistics.ts, plus what only a group has:
+// the correlations across its runs of predicted with true parameter means ("mean corr") and standard deviations
+// ("noise corr", the paper's B.4.1 variance), and the autodiff / mollified ratios of time per step and peak memory.
 import { groupStatistics, summarise, type GroupStatistics, type MetricSummary } from '../statistics.js';
 import type { JobRow } from '../store.js';
-import { columnNames, table2Columns, table2Problems, type ColumnName, type Table2Problem } from './paper.js';
+import { columnName } from '../table.js';
+import { table2Problems, type Table2Problem } from './paper.js';
 
-export interface MeanCorrelation {
-  /** Pearson r across runs of param_mean vs param_true_mean; null below 3 distinct true means or with constant predictions. */
+export interface AcrossRuns {
+  /** Pearson r across runs of the prediction vs the truth; null below 3 runs, or when either side is constant. */
   corr: number | null;
-  /** Runs with both means. */
+  /** Fisher-z 95 % interval of r (n ≥ 4), else null. */
+  ci95: [number, number] | null;
+  /** Runs with both values. */
   n: number;
-  /** Distinct true means among them. */
-  levels: number;
 }
 
 export interface Table2Group {
   problem: Table2Problem;
-  column: ColumnName;
+  /** The problem's row: its title, and the variant where a problem has several (rd's l, COMSOL data). */
+  row: string;
+  /** Which observations: '10 % observed, 1 % noise', 'every node, no noise'. */
+  regime: string;
+  column: string;
   stats: GroupStatistics;
   rows: JobRow[];
   done: JobRow[];
-  meanCorr: MeanCorrelation;
+  meanCorr: AcrossRuns;
+  noiseCorr: AcrossRuns;
   /** Per-run |relative error| of the parameter mean. */
   meanRelErr: MetricSummary;
   /** Failed runs whose reason says the backend ran out of memory. */
@@ -34,48 +39,90 @@ const metric = (row: JobRow, name: string): number | undefined => {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 };
 
-export function meanCorrelation(rows: readonly JobRow[]): MeanCorrelation {
+const pearson = (x: readonly number[], y: readonly number[]): number | null => {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let [sxy, sxx, syy] = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+};
+
+/** r across runs of metric `predicted` vs metric `truth`, with Fisher's interval (its sd is 1/√(n − 3)). */
+export function acrossRuns(rows: readonly JobRow[], predicted: string, truth: string): AcrossRuns {
   const pairs = rows.flatMap((r) => {
-    const p = metric(r, 'param_mean');
-    const t = metric(r, 'param_true_mean');
+    const p = metric(r, predicted);
+    const t = metric(r, truth);
     return p !== undefined && t !== undefined ? [[p, t] as const] : [];
   });
-  const levels = new Set(pairs.map(([, t]) => t)).size;
-  const predicted = pairs.map(([p]) => p);
-  const constant = predicted.every((p) => p === predicted[0]);
-  const corr = levels < 3 || constant ? null : sampleCorrelation(predicted, pairs.map(([, t]) => t));
-  return { corr: corr !== null && Number.isFinite(corr) ? corr : null, n: pairs.length, levels };
+  const n = pairs.length;
+  const r = n >= 3 ? pearson(pairs.map(([p]) => p), pairs.map(([, t]) => t)) : null;
+  if (r === null || !Number.isFinite(r)) return { corr: null, ci95: null, n };
+  const clamped = Math.max(-1 + 1e-12, Math.min(1 - 1e-12, r));
+  const half = n >= 4 ? 1.959964 / Math.sqrt(n - 3) : null;
+  return { corr: r, ci95: half === null ? null : [Math.tanh(Math.atanh(clamped) - half), Math.tanh(Math.atanh(clamped) + half)], n };
 }
+
+/** The correlation of predicted with true parameter means across runs (docs/metrics.md "mean corr"). */
+export const meanCorrelation = (rows: readonly JobRow[]) => acrossRuns(rows, 'param_mean', 'param_true_mean');
 
 /** A run that failed because memory ran out (wasm's 4 GiB heap, the JS heap, or the OS). */
 export const isOutOfMemory = (row: JobRow) => row.status === 'failed' && /out of memory|\bOOM\b|Aborted\(\)|memory access out of bounds|heap/i.test(row.reason ?? '');
 
+const percent = (value: unknown) => `${Number((Number(value) * 100).toPrecision(3))} %`;
+
+/** The observations of a group: every node without noise, or the fraction observed and the noise. */
+export function regimeOf(options: Record<string, unknown>): string {
+  const sample = Number(options.sample ?? 1);
+  const noise = Number(options['obs-noise'] ?? 0);
+  if (sample === 1 && noise === 0) return 'every node observed, no measurement noise';
+  return `${percent(sample)} of nodes observed, ${percent(noise)} measurement noise`;
+}
+
+/** The problem's row: rd is split by its data (COMSOL exports, or simulated at an interface length). */
+export function rowOf(problem: Table2Problem, options: Record<string, unknown>): string {
+  if (problem.pde !== 'rd') return problem.title;
+  if (options['phi-n']) return `${problem.title}, l = 0.03 (COMSOL, ${String(options.case ?? 'data')} k)`;
+  return `${problem.title}, l = ${String(options['interface-length'] ?? 0.03)}`;
+}
+
 export function table2Groups(rows: readonly JobRow[]): Table2Group[] {
-  const stats = groupStatistics(rows);
+  const stats = groupStatistics(rows.filter((r) => r.options.kind !== 'noop'));
   const groups: Table2Group[] = [];
-  for (const problem of table2Problems) {
-    for (const column of table2Columns) {
-      const of = stats.filter((g) => g.options.kind !== 'noop' && g.options.pde === problem.pde && g.options.model === column.model && g.options.derivatives === column.derivatives);
-      for (const g of of) {
-        const members = rows.filter((r) => r.sweep === g.sweep && r.group === g.group);
-        const done = members.filter((r) => r.status === 'done' && r.metrics);
-        groups.push({
-          problem,
-          column: column.name,
-          stats: g,
-          rows: members,
-          done,
-          meanCorr: meanCorrelation(done),
-          meanRelErr: summarise(done.flatMap((r) => metric(r, 'param_mean_rel_err') ?? [])),
-          oom: members.filter(isOutOfMemory),
-        });
-      }
-    }
+  for (const g of stats) {
+    const problem = table2Problems.find((p) => p.pde === g.options.pde);
+    if (!problem) continue;
+    const members = rows.filter((r) => r.sweep === g.sweep && r.group === g.group);
+    const done = members.filter((r) => r.status === 'done' && r.metrics);
+    groups.push({
+      problem,
+      row: rowOf(problem, g.options),
+      regime: regimeOf(g.options),
+      column: g.options.model === 'none' && g.options.radius === 'auto' ? 'no network (r from data)' : columnName(g.options),
+      stats: g,
+      rows: members,
+      done,
+      meanCorr: meanCorrelation(done),
+      noiseCorr: acrossRuns(done, 'param_std', 'param_true_std'),
+      meanRelErr: summarise(done.flatMap((r) => metric(r, 'param_mean_rel_err') ?? [])),
+      oom: members.filter(isOutOfMemory),
+    });
+  }
+  // An autodiff column run twice in one row and regime: the shorter run is the equal-wall-time one.
+  for (const g of groups) {
+    if (g.stats.options.derivatives !== 'autodiff' || g.stats.options.model === 'none') continue;
+    const epochs = Number(g.stats.options.epochs);
+    const longer = groups.some((o) => o !== g && o.row === g.row && o.regime === g.regime && o.column === g.column && Number(o.stats.options.epochs) > epochs);
+    if (longer) g.column = `${g.column} (equal time)`;
   }
   return groups;
 }
 
-export const findGroup = (groups: readonly Table2Group[], pde: string, column: string) => groups.find((g) => g.problem.pde === pde && g.column === column);
+export const findGroup = (groups: readonly Table2Group[], row: string, regime: string, column: string) => groups.find((g) => g.row === row && g.regime === regime && g.column === column);
 
 /** The wasm backend addresses at most 4 GiB: a run that ran out of it needed at least that much. */
 export const wasmMemoryBytes = 2 ** 32;
@@ -97,11 +144,10 @@ function timePerStep(group: Table2Group | undefined): number | null {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
-/** autodiff / mollified for one model on one problem: training time per step and peak memory. */
-export function ratios(groups: readonly Table2Group[], pde: string, model: string): { time: Ratio; memory: Ratio } {
-  const name = (derivatives: string) => table2Columns.find((c) => c.model === model && c.derivatives === derivatives)!.name;
-  const autodiff = findGroup(groups, pde, name('autodiff'));
-  const mollified = findGroup(groups, pde, name('mollifier'));
+/** autodiff / mollified for one model (its column name without +M) in one row and regime: time per step, peak memory. */
+export function ratios(groups: readonly Table2Group[], row: string, regime: string, column: string): { time: Ratio; memory: Ratio } {
+  const autodiff = findGroup(groups, row, regime, column);
+  const mollified = findGroup(groups, row, regime, `${column}+M`);
   const of = (key: 'time' | 'memory'): Ratio => {
     const a = key === 'time' ? timePerStep(autodiff) : (autodiff?.stats.metrics.peak_bytes?.mean ?? null);
     const m = key === 'time' ? timePerStep(mollified) : (mollified?.stats.metrics.peak_bytes?.mean ?? null);
@@ -117,5 +163,3 @@ export function ratios(groups: readonly Table2Group[], pde: string, model: strin
   };
   return { time: of('time'), memory: of('memory') };
 }
-
-export { columnNames };
