@@ -73,4 +73,4 @@ export function dataRootsOf(given: readonly string[]): string[] {
   return given.length ? [...given] : [process.cwd()];
 }
 
-export const dataRootHelp = 'a folder whose files jobs may read (param-field, data, phi-n, phi-d); repeatable; default: the working folder only';
+export const dataRootHelp = 'a folder whose files jobs may read (param-field, data, phi-n, phi-d, truth); repeatable; default: the working folder only';

@@ -44,6 +44,7 @@ export * from './models/index.js';
 export * from './training/index.js';
 export { modelWeights, restoreWeights, type ModelWeights } from './training/weights.js';
 export { runJob, validateJob, resolveJob, jobDefaults, type JobConfig, type ResolvedJobConfig, type JobResult, type RunJobOptions } from './training/job.js';
+export { noNetworkModel } from './training/no-network.js';
 export * from './metrics/index.js';
 export {
   formatNumber,

@@ -11,6 +11,7 @@ import { jobDefaults } from '../mollifier/training/job.js';
 import { problemNames } from '../mollifier/pdes/types.js';
 import { modelNames, modelPresets } from '../mollifier/models/types.js';
 import { derivativeMethods } from '../mollifier/training/train.js';
+import { noNetworkModel } from '../mollifier/training/no-network.js';
 import { kernelFamilies } from '../mollifier/kernels/index.js';
 import { boundaryModes } from '../mollifier/layer/index.js';
 import { defaultFamily, defaultRadius } from '../mollifier/layer/defaults.js';
@@ -33,7 +34,7 @@ test('the table\'s enums are the science library\'s lists', () => {
     return typeof argument === 'object' ? [...argument.choices] : [];
   };
   assert.deepEqual([...builtinProblemNames], [...problemNames], 'the wire contract knows the built-in problems by their names');
-  assert.deepEqual(choices('model'), [...modelNames]);
+  assert.deepEqual(choices('model'), [...modelNames, noNetworkModel]);
   assert.deepEqual(choices('derivatives'), [...derivativeMethods]);
   assert.deepEqual(choices('family').sort(), [...kernelFamilies].sort());
   assert.deepEqual(choices('boundary'), [...boundaryModes]);

@@ -1,5 +1,5 @@
 // Which files a job may read on a worker host. A job is data from the bus, so its file options (param-field,
-// data, phi-n, phi-d) are confined to the folders the worker's operator allows (`worker --data-root DIR`, by
+// data, phi-n, phi-d, truth) are confined to the folders the worker's operator allows (`worker --data-root DIR`, by
 // default the worker's working folder); symlinks are resolved first, so a link cannot lead out. A failure
 // reason never carries what a file holds: reading errors are reported by option and path only, their details
 // stay in the worker's own log.
