@@ -69,6 +69,9 @@ test('a cell gives mean ± sd, the 95 % interval and n; nothing is —', () => {
   assert.equal(intervalCell({ n: 5, mean: 0.86, std: 0.06, ci95: [0.78, 0.924] }), '0.860 ± 0.060 [0.780, 0.924] n=5');
   assert.equal(intervalCell({ n: 1, mean: 2, std: null, ci95: null }, 100, 1), '200 n=1');
   assert.equal(intervalCell(undefined), '—');
+  // A no-network run takes milliseconds: shown, not rounded to 0.0.
+  assert.equal(intervalCell({ n: 5, mean: 0.004, std: 0.001, ci95: [0.003, 0.005] }, 1, 1), '0.0040 ± 0.0010 [0.0030, 0.0050] n=5');
+  assert.equal(intervalCell({ n: 2, mean: 0, std: 0, ci95: [0, 0] }, 1, 1), '0.0 ± 0.0 [0.0, 0.0] n=2');
 });
 
 test('the report splits regimes and rows, names the extra columns, and says MET or MISSED beside autodiff and no network', () => {
@@ -89,7 +92,7 @@ test('the report splits regimes and rows, names the extra columns, and says MET 
   const groups = table2Groups(rows);
   const columnsOf = (rowTitle: string) => groups.filter((g) => g.row === rowTitle).map((g) => `${g.column} @ ${g.regime}`).sort();
   assert.deepEqual(columnsOf('Heat'), [
-    'PINN (equal time) @ 10 % of nodes observed, 1 % measurement noise',
+    'PINN (1 step) @ 10 % of nodes observed, 1 % measurement noise',
     'PINN @ 10 % of nodes observed, 1 % measurement noise',
     'PINN+M @ 10 % of nodes observed, 1 % measurement noise',
     'no network (r from data) @ every node observed, no measurement noise',
@@ -101,7 +104,7 @@ test('the report splits regimes and rows, names the extra columns, and says MET 
   assert.deepEqual(verdict(/^Heat.*spatial corr/), ['MISSED']);
   assert.deepEqual(verdict(/Reaction-diffusion.*k-map/), ['MISSED', 'MISSED']);
   assert.deepEqual(verdict(/Reaction-diffusion.*Laplacian/), ['MET', 'MET']);
-  assert.match(goals.find((g) => /^Heat.*spatial/.test(g.goal))!.beside, /PINN: 0\.200; PINN \(equal time\): 0\.100; no network: 0\.970/);
+  assert.match(goals.find((g) => /^Heat.*spatial/.test(g.goal))!.beside, /PINN: 0\.200; PINN \(1 step\): 0\.100; no network: 0\.970/);
   const text = table2Markdown(rows, { command: 'mollifier report table2 --store s.sqlite', storePath: 's.sqlite', generated: new Date(0), preface: 'PREFACE TEXT' });
   assert.match(text, /PREFACE TEXT/);
   assert.match(text, /Test CPU, 2 cores, 8 GiB, linux/);

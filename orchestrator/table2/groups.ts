@@ -112,12 +112,14 @@ export function table2Groups(rows: readonly JobRow[]): Table2Group[] {
       oom: members.filter(isOutOfMemory),
     });
   }
-  // An autodiff column run twice in one row and regime: the shorter run is the equal-wall-time one.
+  // An autodiff column run again with fewer steps in one row and regime (at the mollified column's wall time): named
+  // by its steps, so two such runs stay two columns and the time row shows which one matches.
+  const base = new Map(groups.map((g) => [g, g.column]));
   for (const g of groups) {
     if (g.stats.options.derivatives !== 'autodiff' || g.stats.options.model === 'none') continue;
     const epochs = Number(g.stats.options.epochs);
-    const longer = groups.some((o) => o !== g && o.row === g.row && o.regime === g.regime && o.column === g.column && Number(o.stats.options.epochs) > epochs);
-    if (longer) g.column = `${g.column} (equal time)`;
+    const longer = groups.some((o) => o !== g && o.row === g.row && o.regime === g.regime && base.get(o) === base.get(g) && Number(o.stats.options.epochs) > epochs);
+    if (longer) g.column = `${base.get(g)} (${epochs} step${epochs === 1 ? '' : 's'})`;
   }
   return groups;
 }

@@ -21,7 +21,8 @@ export interface GoalCheck {
 
 const ratioText = (value: number) => `${value >= 10 ? value.toFixed(0) : value.toFixed(1)}×`;
 const ratioCell = (ratio: Ratio) => (ratio.value === null ? `— (${ratio.note})` : ratio.lowerBound ? `≥ ${ratioText(ratio.value)} (${ratio.note})` : ratioText(ratio.value));
-const fixed = (value: number, digits: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(digits));
+/** Whole numbers from 100 up; two significant digits where `digits` decimals would print a nonzero value as 0. */
+const fixed = (value: number, digits: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value !== 0 && Math.abs(value) < 0.5 * 10 ** -digits ? value.toPrecision(2) : value.toFixed(digits));
 
 /** n, mean ± sd and the 95 % interval (Fisher's for correlations, statistics.ts) of one metric of a group. */
 export function intervalCell(s: MetricSummary | undefined, scale = 1, digits = 3): string {
@@ -67,7 +68,7 @@ function regimeTable(groups: readonly Table2Group[], paperRegime: boolean): stri
     { label: 'peak memory (GB)', name: 'peak_bytes', scale: 1e-9, digits: 3, suffix: paper('memory') },
     { label: 'mean corr (across runs)', cell: (s) => acrossCell(of(s).meanCorr), suffix: paper('mean_corr') },
     { label: 'noise corr (sd across runs)', cell: (s) => acrossCell(of(s).noiseCorr) },
-    { label: '|mean error| (%)', cell: (s) => intervalCell(of(s).meanRelErr, 100, 1) },
+    { label: 'relative error of the mean (%)', cell: (s) => intervalCell(of(s).meanRelErr, 100, 1) },
     { label: 'temporal corr', name: 'param_corr', suffix: paper('corr'), rows: oneD },
     { label: 'spatial corr', name: 'param_corr', suffix: paper('corr'), rows: twoD },
     { label: 'corr vs truth smoothed at the kernel radius', name: 'param_corr_smoothed' },
