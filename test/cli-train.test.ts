@@ -69,7 +69,7 @@ test('bad train input exits 2 with the reason and writes nothing', () => {
   const out = join(work, 'never.json');
   const cases: Array<[string[], RegExp]> = [
     [['--pde', 'wave'], /'wave' is not a problem: expected langevin, heat, rd \(load your own with --problems DIR\)/],
-    [['--pde', 'heat', '--model', 'transformer'], /--model must be one of pinn, piratenet, pinnsformer, got 'transformer'/],
+    [['--pde', 'heat', '--model', 'transformer'], /--model must be one of pinn, piratenet, pinnsformer, none, got 'transformer'/],
     [['--pde', 'heat', '--epochs', '0'], /--epochs 0: must be an integer > 0/],
     [['--pde', 'heat', '--epochs', '-3'], /--epochs -3: must be an integer > 0/],
     [['--pde', 'heat', '--sample', '0'], /--sample 0: must be in \(0, 1\]/],
