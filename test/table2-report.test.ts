@@ -89,6 +89,10 @@ test('the report splits regimes and rows, names the extra columns, and says MET 
     rows.push(row('rd', 'PINN+M', seed, { param_corr: 0.05, laplacian_corr: 0.9, time_s: 200, peak_bytes: 2e9 }, {}, { ...paper, 'phi-n': 'x.txt', case: 'lognorm' }));
     rows.push(row('langevin', 'PINN+M', seed, { param_corr: 0.5, time_s: 5 }, {}, paper));
   }
+  // rd's shape: every autodiff column runs 10 steps, the PINN again 40 (equal time): the 40-step one is named.
+  const rdRows = (model: string, epochs: number) => [0, 1, 2].map((seed) => ({ ...row('rd', 'PINN', seed, { param_corr: 0.1, time_s: epochs }, {}, { ...paper, 'interface-length': 0.15, epochs, model }) }));
+  const rdGroups = table2Groups([...rdRows('pinn', 10), ...rdRows('pinn', 40), ...rdRows('piratenet', 10)]);
+  assert.deepEqual(rdGroups.map((g) => `${g.column} ${g.stats.options.epochs}`).sort(), ['PINN (40 steps) 40', 'PINN 10', 'PirateNet 10']);
   const groups = table2Groups(rows);
   const columnsOf = (rowTitle: string) => groups.filter((g) => g.row === rowTitle).map((g) => `${g.column} @ ${g.regime}`).sort();
   assert.deepEqual(columnsOf('Heat'), [

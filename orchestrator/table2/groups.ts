@@ -112,14 +112,19 @@ export function table2Groups(rows: readonly JobRow[]): Table2Group[] {
       oom: members.filter(isOutOfMemory),
     });
   }
-  // An autodiff column run again with fewer steps in one row and regime (at the mollified column's wall time): named
-  // by its steps, so two such runs stay two columns and the time row shows which one matches.
+  // An autodiff column run again with other steps in one row and regime (at the mollified column's wall time): the
+  // run with the steps the other autodiff columns of that row have keeps the name (else the longest), the other is
+  // named by its steps, so two such runs stay two columns and the time row shows which one matches.
   const base = new Map(groups.map((g) => [g, g.column]));
+  const epochsOf = (g: Table2Group) => Number(g.stats.options.epochs);
   for (const g of groups) {
     if (g.stats.options.derivatives !== 'autodiff' || g.stats.options.model === 'none') continue;
-    const epochs = Number(g.stats.options.epochs);
-    const longer = groups.some((o) => o !== g && o.row === g.row && o.regime === g.regime && base.get(o) === base.get(g) && Number(o.stats.options.epochs) > epochs);
-    if (longer) g.column = `${base.get(g)} (${epochs} step${epochs === 1 ? '' : 's'})`;
+    const near = groups.filter((o) => o.row === g.row && o.regime === g.regime && o.stats.options.derivatives === 'autodiff' && o.stats.options.model !== 'none');
+    const same = near.filter((o) => base.get(o) === base.get(g));
+    if (same.length < 2) continue;
+    const others = near.filter((o) => base.get(o) !== base.get(g)).map(epochsOf);
+    const main = others.length ? (same.find((o) => others.includes(epochsOf(o))) ?? same[0]!) : same.reduce((a, b) => (epochsOf(b) > epochsOf(a) ? b : a));
+    if (g !== main) g.column = `${base.get(g)} (${epochsOf(g)} step${epochsOf(g) === 1 ? '' : 's'})`;
   }
   return groups;
 }
