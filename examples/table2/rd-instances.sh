@@ -6,8 +6,8 @@
 # five orders below the equation's O(1) terms. Deterministic: the same files and seed give the same fields (the
 # job ids hold their sha256). Run from the repository root: sh examples/table2/rd-instances.sh
 set -e
-for set in tuning held-out; do
-  case $set in tuning) seeds="0 1 2 3 4" ;; *) seeds="100 101 102 103 104" ;; esac
+for set in tuning held-out held-out-2; do
+  case $set in tuning) seeds="0 1 2 3 4" ;; held-out) seeds="100 101 102 103 104" ;; *) seeds="200 201 202 203 204" ;; esac
   for seed in $seeds; do
     out=results/table2/$set/rd-seed-$seed
     [ -f "$out/fields.csv" ] && continue

@@ -48,7 +48,8 @@ function varyingOptions(groups: readonly GroupStatistics[]): string[] {
 function labelOf(options: Record<string, unknown>, varying: readonly string[], except: readonly string[] = []): string {
   const columns = ['model', 'derivatives'];
   const parts = varying.some((k) => columns.includes(k)) ? [columnName(options)] : [];
-  for (const key of varying) if (!columns.includes(key) && !except.includes(key)) parts.push(`${key}=${JSON.stringify(options[key])}`);
+  // An option a configuration does not set (its default applies) is left out of its name, not printed as undefined.
+  for (const key of varying) if (!columns.includes(key) && !except.includes(key) && options[key] !== undefined) parts.push(`${key}=${JSON.stringify(options[key])}`);
   return parts.join(', ') || String(options.pde ?? options.kind ?? 'all runs');
 }
 
