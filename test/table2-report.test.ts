@@ -93,6 +93,9 @@ test('the report splits regimes and rows, names the extra columns, and says MET 
   const rdRows = (model: string, epochs: number) => [0, 1, 2].map((seed) => ({ ...row('rd', 'PINN', seed, { param_corr: 0.1, time_s: epochs }, {}, { ...paper, 'interface-length': 0.15, epochs, model }) }));
   const rdGroups = table2Groups([...rdRows('pinn', 10), ...rdRows('pinn', 40), ...rdRows('piratenet', 10)]);
   assert.deepEqual(rdGroups.map((g) => `${g.column} ${g.stats.options.epochs}`).sort(), ['PINN (40 steps) 40', 'PINN 10', 'PirateNet 10']);
+  // A fresh held-out set (other seeds) is a row of its own, not a second group in the main set's cells.
+  const fresh = [...rdRows('pinn', 10), ...[7, 8, 9].map((seed) => row('rd', 'PINN+M', seed, { param_corr: 0.9 }, { sweep: 'table2-rd-fresh' }, { ...paper, 'interface-length': 0.15 })), ...[0, 1, 2].map((seed) => row('rd', 'PINN+M', seed, { param_corr: 0.7 }, {}, { ...paper, 'interface-length': 0.15 }))];
+  assert.deepEqual(table2Groups(fresh).map((g) => `${g.row}: ${g.column}`).sort(), ['Reaction-diffusion, l = 0.15, seeds 7-9: PINN+M', 'Reaction-diffusion, l = 0.15: PINN', 'Reaction-diffusion, l = 0.15: PINN+M']);
   const groups = table2Groups(rows);
   const columnsOf = (rowTitle: string) => groups.filter((g) => g.row === rowTitle).map((g) => `${g.column} @ ${g.regime}`).sort();
   assert.deepEqual(columnsOf('Heat'), [

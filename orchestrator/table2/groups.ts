@@ -112,6 +112,19 @@ export function table2Groups(rows: readonly JobRow[]): Table2Group[] {
       oom: members.filter(isOutOfMemory),
     });
   }
+  // Runs on another set of seeds than most (a fresh held-out set, docs/protocol.md rule 2, or fewer seeds) are a row of
+  // their own: their cells must not share one with the main set's.
+  const seedsOf = (g: Table2Group) => [...new Set(g.rows.map((r) => Number(r.options.seed)))].sort((a, b) => a - b);
+  const keyOf = (g: Table2Group) => seedsOf(g).join(',');
+  const counts = new Map<string, number>();
+  for (const g of groups) counts.set(keyOf(g), (counts.get(keyOf(g)) ?? 0) + 1);
+  const common = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0])[0];
+  for (const g of groups) {
+    if (keyOf(g) === common) continue;
+    const seeds = seedsOf(g);
+    const consecutive = seeds.every((v, i) => i === 0 || v === seeds[i - 1]! + 1);
+    g.row = `${g.row}, seeds ${consecutive && seeds.length > 2 ? `${seeds[0]}-${seeds.at(-1)}` : seeds.join(', ')}`;
+  }
   // An autodiff column run again with other steps in one row and regime (at the mollified column's wall time): the
   // run with the steps the other autodiff columns of that row have keeps the name (else the longest), the other is
   // named by its steps, so two such runs stay two columns and the time row shows which one matches.
