@@ -2,6 +2,7 @@
 // without the seed and the options that go with the seed), summarised by statistics.ts, plus what only a group has:
 // the correlations across its runs of predicted with true parameter means ("mean corr") and standard deviations
 // ("noise corr", the paper's B.4.1 variance), and the autodiff / mollified ratios of time per step and peak memory.
+import { sampleCorrelation } from 'simple-statistics';
 import { groupStatistics, summarise, type GroupStatistics, type MetricSummary } from '../statistics.js';
 import type { JobRow } from '../store.js';
 import { columnName } from '../table.js';
@@ -39,18 +40,8 @@ const metric = (row: JobRow, name: string): number | undefined => {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 };
 
-const pearson = (x: readonly number[], y: readonly number[]): number | null => {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let [sxy, sxx, syy] = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-};
+// simple-statistics' r, or null where a side is constant (its r would be NaN).
+const pearson = (x: number[], y: number[]): number | null => (new Set(x).size > 1 && new Set(y).size > 1 ? sampleCorrelation(x, y) : null);
 
 /** r across runs of metric `predicted` vs metric `truth`, with Fisher's interval (its sd is 1/√(n − 3)). */
 export function acrossRuns(rows: readonly JobRow[], predicted: string, truth: string): AcrossRuns {
