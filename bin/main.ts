@@ -19,6 +19,8 @@ const commandModules: Record<string, () => Promise<Register>> = {
   backends: async () => (await import('./commands/backends.js')).registerBackendsCommand,
   'nats-config': async () => (await import('./commands/nats-config.js')).registerNatsConfigCommand,
   report: async () => (await import('./commands/report.js')).registerReportCommand,
+  storm: async () => (await import('./commands/storm.js')).registerStormCommand,
+  'storm-simulate': async () => (await import('./commands/storm-simulate.js')).registerStormSimulate,
 };
 
 /** The command the arguments name (the first word that is not an option or --log-level's value). */

@@ -115,7 +115,11 @@ export function metricTable(groups: readonly GroupStatistics[], layout: TableLay
 export function markdownTable(groups: readonly GroupStatistics[]): string {
   if (groups.length === 0) return 'No jobs in the store.\n';
   const varying = varyingKeys(groups);
-  const lines = metricTable(groups, { columnOf: (g) => columnName(g.options), rowOf: (g) => rowName(g.options, varying), metrics: shownMetrics });
+  // A forward problem's score, its field's error (`u_rel_l2`, ...; docs/forward.md), under its channels' own names.
+  const fieldErrors = [...new Set(groups.flatMap((g) => Object.keys(g.metrics).filter((name) => name.endsWith('_rel_l2'))))]
+    .sort()
+    .map((name) => ({ name, label: `${name.slice(0, -'_rel_l2'.length)} rel. L2 error (%)`, scale: 100, digits: 3 }));
+  const lines = metricTable(groups, { columnOf: (g) => columnName(g.options), rowOf: (g) => rowName(g.options, varying), metrics: [...fieldErrors, ...shownMetrics] });
   return `${lines.join('\n')}\n\nmean ± sample standard deviation over completed runs (n); \`--format json\` adds the 95 % intervals (Student t; Fisher z for correlations) and every metric.\n`;
 }
 

@@ -50,10 +50,10 @@ export const trainOptionTable = {
   case: row({ schema: text.optional(), placeholder: '<name>', argument: 'text', help: 'parameter case of the simulated data', perProblem: true }),
   noise: row({ schema: nonnegative().optional(), placeholder: '<sigma>', argument: 'number', help: 'noise level of the case (built-in: langevin white/varying-noisy, heat noisy)' }),
   'obs-noise': row({ schema: nonnegative().default(0), placeholder: '<sigma>', argument: 'number', help: 'measurement noise on the observed field, relative to its std' }),
-  grid: row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'nodes (langevin) or nodes per axis (heat, rd)', perProblem: true }),
+  grid: row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'nodes (langevin, decay) or nodes per axis (heat, rd)', perProblem: true }),
   k: row({ schema: positive().optional(), placeholder: '<value>', argument: 'number', help: 'rd: k of the constant case, the scale of the others' }),
   'interface-length': row({ schema: positive().optional(), placeholder: '<l>', argument: 'number', help: 'rd: interface length l of the data and the residual (default 0.03, or as the data were simulated)' }),
-  sample: row({ schema: fraction.default(0.1), placeholder: '<fraction>', argument: 'number', help: 'fraction of nodes observed, in (0, 1]' }),
+  sample: row({ schema: fraction.default(0.1), placeholder: '<fraction>', argument: 'number', help: 'fraction of nodes observed, in (0, 1] (a forward problem, decay: its initial condition only)' }),
   epochs: row({ schema: positiveInt.optional(), placeholder: '<n>', argument: 'integer', help: 'training steps', perProblem: true }),
   lr: row({ schema: positive().default(1e-3), placeholder: '<value>', argument: 'number', help: 'initial learning rate' }),
   seed: row({ schema: z.number().int('must be an integer ≥ 0').nonnegative('must be an integer ≥ 0').default(0), placeholder: '<s>', argument: 'integer', help: 'seed of data, sampling and initialisation' }),
@@ -127,6 +127,7 @@ export const trainingDefaultsDigests = {
   langevin: '9ecc633e0c6f0c68',
   heat: '50571ba11c0a5544',
   rd: '5e1d5d3633dafb74',
+  decay: '1b911ae63005db57',
   /** The defaults every problem shares: a user's problem's jobs carry this, and their module's digest among the inputs. */
   shared: '03c7bb71c1c85416',
 } as const satisfies Record<(typeof builtinProblemNames)[number] | 'shared', string>;

@@ -7,8 +7,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { fingerprintPath } from './fingerprint.js';
 
-/** The paper's problems, which every worker has. */
-export const builtinProblemNames = ['langevin', 'heat', 'rd'] as const;
+/** The paper's problems, which every worker has: its three inverse ones and its forward toy problem (B.5). */
+export const builtinProblemNames = ['langevin', 'heat', 'rd', 'decay'] as const;
 export type BuiltinProblemName = (typeof builtinProblemNames)[number];
 
 /** What a problem may be called: it becomes a file name, a metric label and part of a subject-free job. */

@@ -53,7 +53,7 @@ test('simulate langevin with a --param-field sets the grid and the forcing from 
 
 test('bad simulate and estimate input exits 2 with one line naming the file, line or value, writing nothing', () => {
   const out = join(work, 'never');
-  assertBadInput(['simulate', 'wave', '--out', out], /'wave' is not a problem: expected langevin, heat, rd \(load your own with --problems DIR\)/, out);
+  assertBadInput(['simulate', 'wave', '--out', out], /'wave' is not a problem: expected langevin, heat, rd, decay \(load your own with --problems DIR\)/, out);
   assertBadInput(['simulate', 'heat', '--case', 'wavy', '--out', out], /unknown heat case 'wavy'/, out);
   assertBadInput(['simulate', 'heat', '--grid', '4', '--out', out], /grid 4 is too small/, out);
   assertBadInput(['simulate', 'rd', '--grid', '6', '--out', out], /grid 6 is too small/, out);

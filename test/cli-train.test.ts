@@ -68,7 +68,7 @@ test('MOLLIFIER_NATIVE=0: the backend line says the native kernels are off, and 
 test('bad train input exits 2 with the reason and writes nothing', () => {
   const out = join(work, 'never.json');
   const cases: Array<[string[], RegExp]> = [
-    [['--pde', 'wave'], /'wave' is not a problem: expected langevin, heat, rd \(load your own with --problems DIR\)/],
+    [['--pde', 'wave'], /'wave' is not a problem: expected langevin, heat, rd, decay \(load your own with --problems DIR\)/],
     [['--pde', 'heat', '--model', 'transformer'], /--model must be one of pinn, piratenet, pinnsformer, none, got 'transformer'/],
     [['--pde', 'heat', '--epochs', '0'], /--epochs 0: must be an integer > 0/],
     [['--pde', 'heat', '--epochs', '-3'], /--epochs -3: must be an integer > 0/],

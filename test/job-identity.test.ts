@@ -21,7 +21,7 @@ import { changedInput } from '../worker/data-roots.js';
 const work = mkdtempSync(join(tmpdir(), 'mollifier-identity-'));
 
 test('the wire contract\'s digests of the training defaults are the code\'s (change a default: paste the new digest printed here)', () => {
-  const code = { langevin: trainingDefaultsDigest('langevin'), heat: trainingDefaultsDigest('heat'), rd: trainingDefaultsDigest('rd'), shared: stableId(sharedTrainingDefaults()) };
+  const code = { langevin: trainingDefaultsDigest('langevin'), heat: trainingDefaultsDigest('heat'), rd: trainingDefaultsDigest('rd'), decay: trainingDefaultsDigest('decay'), shared: stableId(sharedTrainingDefaults()) };
   assert.deepEqual({ ...trainingDefaultsDigests }, code, `protocol/job-options.ts trainingDefaultsDigests must be ${JSON.stringify(code)}`);
 });
 

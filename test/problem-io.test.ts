@@ -191,7 +191,7 @@ test('non-uniform spacing is named by line and gap', (t) => {
 
 test('meta.json problems: unknown problem, grid mismatch, version, fields, JSON, missing file', (t) => {
   const root = scratch(t);
-  assertProblem(() => readInstance(editedHeat(root, { meta: (m) => (m.problem = 'wave') })), /meta\.json: unknown problem 'wave' \(expected langevin, heat, rd\)/);
+  assertProblem(() => readInstance(editedHeat(root, { meta: (m) => (m.problem = 'wave') })), /meta\.json: unknown problem 'wave' \(expected langevin, heat, rd, decay\)/);
   assertProblem(
     () => readInstance(editedHeat(root, { meta: (m) => (m.grid.hx = 0.2) })),
     /fields\.csv: grid does not match .*meta\.json: .*meta\.json has hx = 0\.2, the x spacing in .*fields\.csv is 0\.1/,

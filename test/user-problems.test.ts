@@ -80,7 +80,7 @@ test('train --problems DIR trains the example problem (a module importing the pa
   assert.equal(result.config.estimate, 'direct', 'no separable estimate: the parameter head is scored');
   assert.equal(result.config.problem, undefined, 'the result records the name, not the value');
   assert.equal(typeof result.metrics.param_corr, 'number');
-  assertOneLine(run(['train', '--pde', 'divergence-heat', '--epochs', '5', '--out', join(work, 'no.json')]), 2, /'divergence-heat' is not a problem: expected langevin, heat, rd \(load your own with --problems DIR\)/);
+  assertOneLine(run(['train', '--pde', 'divergence-heat', '--epochs', '5', '--out', join(work, 'no.json')]), 2, /'divergence-heat' is not a problem: expected langevin, heat, rd, decay \(load your own with --problems DIR\)/);
   assertOneLine(run(['train', '--pde', 'divergence-heat', '--problems', examples, '--estimate', 'separable', '--epochs', '5', '--out', join(work, 'no.json')]), 2, /estimate 'separable': divergence-heat has no separable estimate/);
   const syntax = join(work, 'broken-train');
   mkdirSync(syntax);
@@ -103,7 +103,7 @@ test('simulate writes the problem\'s own instance files, and train --data reads 
 
 test('a spec may name the problem only where the orchestrator was given its folder; the module\'s bytes are part of every id', () => {
   const spec = 'name: own\nseeds: 2\nbase: {pde: divergence-heat, epochs: 5}\n';
-  assert.throws(() => parseSpec(spec, 'own.yaml'), (e: Error) => e instanceof SpecError && /job 1\.pde: 'divergence-heat' is not a problem: expected langevin, heat, rd \(load your own with --problems DIR\)/.test(e.message));
+  assert.throws(() => parseSpec(spec, 'own.yaml'), (e: Error) => e instanceof SpecError && /job 1\.pde: 'divergence-heat' is not a problem: expected langevin, heat, rd, decay \(load your own with --problems DIR\)/.test(e.message));
   const dir = problemsCopy('ids');
   const first = parseSpec(spec, 'own.yaml', { problems: problemModulesIn([dir]) });
   assert.equal(first.jobs.length, 2);

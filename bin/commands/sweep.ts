@@ -3,8 +3,7 @@
 import type { Command } from 'commander';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
-import { InProcessBroker, limits, problemModulesIn, type OrchestratorTransport } from '../../protocol/index.js';
+import { limits, problemModulesIn } from '../../protocol/index.js';
 import { readSpec } from '../../orchestrator/spec.js';
 import { ResultStore } from '../../orchestrator/store.js';
 import { runSweep } from '../../orchestrator/sweep-runner.js';
@@ -15,13 +14,14 @@ import { SweepMetrics, serveMetrics } from '../../orchestrator/metrics.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDataRoot, dataRootHelp, dataRootsOf, parseChoice, parseCount, parseInteger, parsePositive } from '../parse.js';
-import { forwardThreadLogs, logTo } from '../logging.js';
+import { logTo } from '../logging.js';
 import { ConsoleLogSink, SweepConsole } from '../sweep-console.js';
 import { UsageError } from '../usage-error.js';
-import { natsOptionsOf, registerNatsOptions, type NatsCliOptions } from './nats-options.js';
+import { registerNatsOptions, type NatsCliOptions } from './nats-options.js';
+import { embeddedLaneNames, openSweepTransport } from './sweep-transport.js';
 import { registerSweepCancel } from './sweep-cancel.js';
 import { registerSweepWeights } from './sweep-weights.js';
-import { checkedProblemModules, collectProblemsDir, problemsHelp } from '../problems.js';
+import { collectProblemsDir, problemsHelp } from '../problems.js';
 import { defaultStore, openTarget, storeTarget, type StoreTargetOptions } from './sweep-store.js';
 import { checkOutputDir } from '../output.js';
 
@@ -93,7 +93,7 @@ export function registerSweepCommand(program: Command): void {
     if (options.report !== undefined) checkOutputDir(options.report, '--report', 'index.html');
     const store = openStore(options.store ?? defaultStore(spec.name), false);
     const tty = Boolean(process.stderr.isTTY);
-    const laneNames = options.nats ? undefined : Array.from({ length: options.lanes ?? Math.min(availableParallelism(), limits.lanesPerProcess) }, (_, i) => `cpu${i}`);
+    const laneNames = options.nats ? undefined : embeddedLaneNames(options.lanes);
     // The store as it was before this run plans anything: what had ended, and how long each job took (the ETA's first data).
     const sweepConsole = new SweepConsole({ sweep: spec.name, jobs: spec.jobs, stored: store.jobs(spec.name), retryFailed: Boolean(options.retryFailed), ...(laneNames ? { lanes: laneNames } : {}), tty, progressEvery: options.progressEvery });
     const logFile = options.logFile ?? (tty ? `${store.path}.log` : undefined);
@@ -126,31 +126,8 @@ export function registerSweepCommand(program: Command): void {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     process.once('SIGTERM', onSigint);
-    let transport: OrchestratorTransport;
-    let stopWorkers: () => Promise<void> = async () => undefined;
-    if (options.nats) {
-      const { NatsOrchestratorTransport } = await import('../../protocol/nats/index.js');
-      transport = await NatsOrchestratorTransport.connect(natsOptionsOf(options), { onInvalid: (subject, reason) => log.warn({ subject, reason }, `ignored an invalid message on ${subject}: ${reason}`) });
-    } else {
-      const broker = new InProcessBroker();
-      const [{ WorkerNode }, { Lane }] = await Promise.all([import('../../worker/node.js'), import('../../worker/lane.js')]);
-      const dataRoots = dataRootsOf(options.dataRoot);
-      if (problems.length) await checkedProblemModules(options.problems);
-      const threadLogs = forwardThreadLogs();
-      const lanes = laneNames!.map((name) => new Lane({ name, device: 'cpu', slots: 1, dataRoots, problems, env: threadLogs.env }));
-      // The orchestrator logs each job's start and end with its lane and status (orchestrator/sweep-runner.ts):
-      // this in-process worker's lines about the same jobs would say it all twice, so they are debug here.
-      const workerLog = logger().child({ role: 'worker' });
-      const node = new WorkerNode(broker.worker, { lanes, heartbeatMs: 2000, log: { info: (fields, message) => workerLog.debug(fields, message), warn: (fields, message) => workerLog.warn(fields, message), error: (fields, message) => workerLog.error(fields, message) } });
-      const running = node.run();
-      transport = broker.orchestrator;
-      stopWorkers = async () => {
-        broker.close();
-        await node.stop();
-        await running;
-        await threadLogs.close();
-      };
-    }
+    const dataRoots = options.nats ? [] : dataRootsOf(options.dataRoot);
+    const { transport, stopWorkers } = await openSweepTransport(options, { laneNames: laneNames ?? [], dataRoots, problems }, log);
     // An internal error ends the process without the finally below: the terminal gets its cursor back all the same.
     const stopConsole = () => sweepConsole.stop();
     process.once('exit', stopConsole);

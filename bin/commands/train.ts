@@ -104,8 +104,10 @@ export function registerTrainCommand(program: Command): void {
         ...(weights && options.weights !== undefined ? weightsFiles(options.weights, weights, { result: options.out }) : []),
       ]);
       const m = result.metrics;
+      // A forward problem's score is its field's error (`u_rel_l2`, ...), where the job reports one.
+      const fieldErrors = m ? Object.entries(m).filter(([key, value]) => key.endsWith('_rel_l2') && typeof value === 'number').map(([key, value]) => `${key} ${(value as number).toExponential(3)}, `).join('') : '';
       const summary = m
-        ? `param mean ${m.param_mean?.toPrecision(4)} (true ${m.param_true_mean?.toPrecision(4) ?? 'n/a'}), corr ${m.param_corr?.toFixed(3) ?? 'n/a'}, corr_smoothed ${m.param_corr_smoothed?.toFixed(3) ?? 'n/a'}, laplacian_corr ${m.laplacian_corr?.toFixed(3) ?? 'n/a'}, ${m.time_s?.toFixed(1)} s`
+        ? `${fieldErrors}param mean ${m.param_mean?.toPrecision(4)} (true ${m.param_true_mean?.toPrecision(4) ?? 'n/a'}), corr ${m.param_corr?.toFixed(3) ?? 'n/a'}, corr_smoothed ${m.param_corr_smoothed?.toFixed(3) ?? 'n/a'}, laplacian_corr ${m.laplacian_corr?.toFixed(3) ?? 'n/a'}, ${m.time_s?.toFixed(1)} s`
         : result.reason ?? '';
       process.stdout.write(`${wire.pde} ${wire.model} ${wire.derivatives}: ${result.status}; ${summary}; wrote ${options.out}\n`);
       if (result.status !== 'completed') process.exitCode = 1;

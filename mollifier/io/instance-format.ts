@@ -27,6 +27,11 @@ export interface InstanceMeta {
   createdBy?: string;
 }
 
+/** The shape's fields an instance holds: all but the optional ones it leaves out, in the shape's order. */
+export function presentFields(shape: InstanceShape, fields: Readonly<Record<string, unknown>>): string[] {
+  return shape.fields.filter((name) => name in fields || !(shape.optional ?? []).includes(name));
+}
+
 /** CSV columns of a problem's fields.csv: coordinates, then the fields in the shape's order. */
 export function instanceColumns(shape: InstanceShape): string[] {
   return [...(shape.dims === 1 ? ['t'] : ['x', 'y']), ...shape.fields];
@@ -99,9 +104,9 @@ export function checkInstance(instance: ProblemInstance, where = 'instance', sha
   const grid = checkGrid(instance.grid, problem, shape.dims, where);
   checkParameters(instance.parameters, where);
   checkSeed(instance.seed, where);
-  const names = shape.fields;
+  const names = presentFields(shape, instance.fields);
   for (const name of Object.keys(instance.fields)) {
-    if (!names.includes(name)) throw new ProblemError(`${where}: field '${name}' is not a field of '${problem}' (${names.join(', ')})`);
+    if (!shape.fields.includes(name)) throw new ProblemError(`${where}: field '${name}' is not a field of '${problem}' (${shape.fields.join(', ')})`);
   }
   const size = gridSize(grid);
   for (const name of names) {
@@ -122,7 +127,7 @@ export function formatMeta(instance: ProblemInstance, createdBy?: string, shapes
     grid: instance.grid,
     seed: instance.seed,
     version: instanceFormatVersion,
-    fields: [...checkProblem(instance.problem, shapes, 'instance').shape.fields],
+    fields: presentFields(checkProblem(instance.problem, shapes, 'instance').shape, instance.fields),
     ...(createdBy === undefined ? {} : { createdBy }),
   };
   return `${JSON.stringify(meta, null, 2)}\n`;
@@ -131,8 +136,9 @@ export function formatMeta(instance: ProblemInstance, createdBy?: string, shapes
 /** fields.csv text: header, then one row per node in row-major order; a non-finite value is a ProblemError. */
 export function formatFieldsCsv(instance: ProblemInstance, where = 'instance', shapes: InstanceShapes = builtinInstanceShapes): string {
   const { shape } = checkProblem(instance.problem, shapes, where);
-  const columns = [...gridCoordinates(instance.grid), ...shape.fields.map((name) => instance.fields[name]!)];
-  const header = instanceColumns(shape);
+  const present = presentFields(shape, instance.fields);
+  const columns = [...gridCoordinates(instance.grid), ...present.map((name) => instance.fields[name]!)];
+  const header = instanceColumns({ dims: shape.dims, fields: present });
   const out: string[] = [header.join(',')];
   const size = gridSize(instance.grid);
   const cells: string[] = new Array<string>(columns.length);
@@ -161,8 +167,11 @@ export function parseMeta(text: string, file: string, shapes: InstanceShapes = b
   const { problem, shape } = checkProblem(json.problem, shapes, file);
   const fields = json.fields;
   const expected = shape.fields;
-  if (!Array.isArray(fields) || fields.length !== expected.length || fields.some((name, i) => name !== expected[i])) {
-    throw new ProblemError(`${file}: fields is ${JSON.stringify(fields)}, problem '${problem}' has fields ${JSON.stringify(expected)}`);
+  // An optional field (the parameter's truth) may be left out; the others are there, in the shape's order.
+  const withoutOptional = Array.isArray(fields) ? presentFields(shape, Object.fromEntries(fields.map((name) => [String(name), true]))) : [];
+  if (!Array.isArray(fields) || fields.length !== withoutOptional.length || fields.some((name, i) => name !== withoutOptional[i])) {
+    const optional = shape.optional?.length ? ` (${shape.optional.join(', ')} may be left out)` : '';
+    throw new ProblemError(`${file}: fields is ${JSON.stringify(fields)}, problem '${problem}' has fields ${JSON.stringify(expected)}${optional}`);
   }
   if (json.createdBy !== undefined && typeof json.createdBy !== 'string') {
     throw new ProblemError(`${file}: createdBy is ${JSON.stringify(json.createdBy)}, not a string`);
@@ -174,7 +183,7 @@ export function parseMeta(text: string, file: string, shapes: InstanceShapes = b
     grid: checkGrid(json.grid, problem, shape.dims, file),
     seed: checkSeed(json.seed, file),
     version: instanceFormatVersion,
-    fields: [...expected],
+    fields: withoutOptional,
     ...(json.createdBy === undefined ? {} : { createdBy: json.createdBy as string }),
   };
 }

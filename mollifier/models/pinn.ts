@@ -19,6 +19,12 @@ export interface PinnOptions extends ModelOptions {
   paperVariant?: PaperVariant;
   /** Default 16 frequencies in [π, 10π]; null for raw (scaled) coordinates. */
   fourier?: FourierFeatures | null;
+  /**
+   * Layer norm and residual connections (default true, the upgraded PINN); false for a plain MLP such as the
+   * forward toy problem's (problems/decay.ts).
+   */
+  layerNorm?: boolean;
+  residual?: boolean;
 }
 
 export interface PinnSizes {
@@ -54,6 +60,8 @@ export function createPinn(options: PinnOptions): NamedFieldModel {
   const depth = requireInteger('depth', options.depth ?? sizes.depth, 1);
   const activation = options.activation ?? sizes.activation;
   const fourier = options.fourier === undefined ? defaultFourierFeatures : options.fourier;
+  const layerNorm = options.layerNorm ?? true;
+  const residual = options.residual ?? true;
   const { inputDim, fieldChannels } = common;
   let net: Mlp;
   try {
@@ -63,8 +71,8 @@ export function createPinn(options: PinnOptions): NamedFieldModel {
       width,
       depth,
       activation,
-      layerNorm: true,
-      residual: true,
+      layerNorm,
+      residual,
       fourier: fourier ? { ...fourier } : null,
       seed: common.seed,
     });
@@ -86,8 +94,8 @@ export function createPinn(options: PinnOptions): NamedFieldModel {
       width,
       depth,
       activation,
-      layerNorm: true,
-      residual: true,
+      layerNorm,
+      residual,
       fourierCount: fourier ? fourier.count : 0,
       fourierMinFrequency: fourier ? fourier.minFrequency : 0,
       fourierMaxFrequency: fourier ? fourier.maxFrequency : 0,

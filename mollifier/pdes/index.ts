@@ -3,6 +3,7 @@ export {
   problemNames,
   problemFields,
   problemParameter,
+  problemDims,
   gridSize,
   gridCoordinates,
   type ProblemName,
@@ -45,3 +46,4 @@ export {
 export { observe, observeRelative, sampleNodes, assertFraction, defaultObservedFraction, type Observation, type ObservationOptions } from './observation.js';
 export { cropField, cropGrid } from './grid-ops.js';
 export { interpolateOnGrid, interpolationMaxPoints } from './interpolation.js';
+export { simulateDecay, integrateDecay, decayCases, decayDefaults, type DecayOptions } from './decay.js';

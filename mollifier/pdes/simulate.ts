@@ -1,7 +1,8 @@
-// One entry for the three simulators, with the options the CLI's `simulate` offers.
+// One entry for the built-in simulators, with the options the CLI's `simulate` offers.
 import { ProblemError, type Grid, type ProblemInstance, type ProblemName } from './types.js';
 import { assertLangevinCase, simulateLangevin } from './langevin.js';
 import { assertHeatCase, simulateHeat } from './heat.js';
+import { simulateDecay } from './decay.js';
 import { parameterCase, periodicSquareGrid, simulateReactionDiffusion, type ReactionDiffusionOptions } from './reaction-diffusion.js';
 
 export interface SimulateOptions {
@@ -84,6 +85,18 @@ export function simulateProblem(problem: ProblemName, options: SimulateOptions =
       ...(options.noise !== undefined ? { noise: options.noise } : {}),
       ...(options.grid !== undefined ? { nodes: options.grid } : {}),
       ...(field && field.grid.dims === 1 ? { forcing: field.values, nodes: field.grid.n, duration: (field.grid.n - 1) * field.grid.dt } : {}),
+      seed,
+    });
+    return field ? { ...instance, grid: field.grid } : instance;
+  }
+  if (problem === 'decay') {
+    if (options.noise !== undefined) refuse(problem, '--noise', 'its only case, constant, has no noise');
+    const field = options.paramField;
+    if (field && field.grid.dims !== 1) throw new ProblemError('the lambda field must be 1D (columns t,lambda)');
+    const instance = simulateDecay({
+      ...(options.case !== undefined ? { case: options.case } : {}),
+      ...(options.grid !== undefined ? { nodes: options.grid } : {}),
+      ...(field && field.grid.dims === 1 ? { rates: field.values, dt: field.grid.dt } : {}),
       seed,
     });
     return field ? { ...instance, grid: field.grid } : instance;

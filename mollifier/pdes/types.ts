@@ -3,7 +3,7 @@
 // (x0 + j·hx, y0 + i·hy).
 import { InputError } from '../errors.js';
 
-export const problemNames = ['langevin', 'heat', 'rd'] as const;
+export const problemNames = ['langevin', 'heat', 'rd', 'decay'] as const;
 export type ProblemName = (typeof problemNames)[number];
 
 export interface Grid1d {
@@ -33,10 +33,14 @@ export const problemFields: Record<ProblemName, readonly string[]> = {
   langevin: ['v', 'F'],
   heat: ['u', 'D', 'f'],
   rd: ['phi_n', 'phi_d', 'k'],
+  decay: ['u', 'lambda'],
 };
 
-/** The unknown parameter of each problem. */
-export const problemParameter: Record<ProblemName, string> = { langevin: 'F', heat: 'D', rd: 'k' };
+/** The grid dimension of each problem's instances. */
+export const problemDims: Record<ProblemName, 1 | 2> = { langevin: 1, heat: 2, rd: 2, decay: 1 };
+
+/** The parameter of each problem: unknown in the inverse problems, known in the forward one (decay's rate). */
+export const problemParameter: Record<ProblemName, string> = { langevin: 'F', heat: 'D', rd: 'k', decay: 'lambda' };
 
 export const isProblemName = (name: string): name is ProblemName => (problemNames as readonly string[]).includes(name);
 
@@ -44,13 +48,15 @@ export const isProblemName = (name: string): name is ProblemName => (problemName
 export interface InstanceShape {
   dims: 1 | 2;
   fields: readonly string[];
+  /** Fields an instance may leave out: the parameter, whose truth a measured instance (a STORM field) does not have. */
+  optional?: readonly string[];
 }
 
 /** The shape of a problem's instances by name (a user's problem adds its own: problems/shape.ts). */
 export type InstanceShapes = (problem: string) => InstanceShape | undefined;
 
 export const builtinInstanceShapes: InstanceShapes = (problem) =>
-  isProblemName(problem) ? { dims: problem === 'langevin' ? 1 : 2, fields: problemFields[problem] } : undefined;
+  isProblemName(problem) ? { dims: problemDims[problem], fields: problemFields[problem], optional: [problemParameter[problem]] } : undefined;
 
 export interface ProblemInstance {
   /** The problem's name: a built-in one or a user's (problems/types.ts). */

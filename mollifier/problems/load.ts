@@ -3,6 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { ProblemError } from '../pdes/types.js';
 import { operators2d } from '../kernels/index.js';
+import { activations } from '../nets/mlp.js';
 import { operators1d, type TrainingProblem } from './types.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -56,6 +57,18 @@ export function checkProblemValue(value: unknown, where: string, name?: string):
   if (!(typeof defaults.pdeWarmup === 'number' && defaults.pdeWarmup >= 0 && defaults.pdeWarmup < 1)) fail('defaults.pdeWarmup', 'a number in [0, 1)', defaults.pdeWarmup);
   const band = defaults.fourierBand;
   if (!(Array.isArray(band) && band.length === 2 && band.every((v) => typeof v === 'number' && v > 0) && band[0] <= band[1])) fail('defaults.fourierBand', '[min, max] with 0 < min ≤ max', band);
+  const pinn = defaults.pinn;
+  if (pinn !== undefined) {
+    const n = isObject(pinn) ? pinn : {};
+    const ok = isObject(pinn) && positiveInteger(n.width) && positiveInteger(n.depth) && (activations as readonly unknown[]).includes(n.activation) && ['fourier', 'layerNorm', 'residual'].every((k) => typeof n[k] === 'boolean');
+    if (!ok) fail('defaults.pinn', `{ width, depth (integers > 0), activation (${activations.join(', ')}), fourier, layerNorm, residual (true or false) } or nothing`, pinn);
+  }
+  if (p.forward !== undefined) {
+    if (!(isObject(p.forward) && typeof p.forward.observed === 'function')) fail('forward', '{ observed(grid) → node indices } or nothing', p.forward);
+    // A known parameter is data on the grid, with no network behind it to differentiate (the autodiff path).
+    const own = (p.derivatives as Record<string, unknown[]>)[p.parameter as string];
+    if (own?.some((op) => op !== 'value')) fail(`derivatives.${String(p.parameter)}`, 'no derivatives of the parameter in a forward problem (its parameter is known data)', own);
+  }
   return value as unknown as TrainingProblem;
 }
 

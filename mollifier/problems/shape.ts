@@ -6,6 +6,6 @@ import { instanceFieldsOf, type TrainingProblem } from './types.js';
 export function instanceShapesWith(problems: readonly TrainingProblem[]): InstanceShapes {
   return (name) => {
     const own = problems.find((p) => p.name === name);
-    return own ? { dims: own.dims, fields: instanceFieldsOf(own) } : builtinInstanceShapes(name);
+    return own ? { dims: own.dims, fields: instanceFieldsOf(own), optional: [own.parameter] } : builtinInstanceShapes(name);
   };
 }

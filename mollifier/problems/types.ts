@@ -3,7 +3,8 @@
 // hands them over as named terms, and asks the problem for its residual and its separable estimate.
 import type { Tensor } from '../backend/tf.js';
 import type { Operator2d } from '../kernels/index.js';
-import type { ProblemInstance } from '../pdes/types.js';
+import type { Grid, ProblemInstance } from '../pdes/types.js';
+import type { Activation } from '../nets/mlp.js';
 import type { SimulateOptions } from '../pdes/simulate.js';
 
 /** A derivative of a 1D field along t: the value, then 1st, 2nd, 3rd, 4th order. */
@@ -33,6 +34,32 @@ export interface ProblemDefaults {
   fourierCount: number;
   /** Autodiff collocation nodes per step. */
   collocationBatch: number;
+  /**
+   * The PINN's network for this problem, in place of its presets' (both `cpu` and `paper`), where the problem's
+   * set-up names its own (the forward toy problem's plain 64-unit tanh MLP). Absent: the presets, as before.
+   */
+  pinn?: PinnNetwork;
+}
+
+/** A PINN network as a problem's defaults give it (models/pinn.ts; the Fourier band and count still come from the defaults). */
+export interface PinnNetwork {
+  width: number;
+  depth: number;
+  activation: Activation;
+  /** Fourier features of the coordinates (false: the scaled coordinates themselves). */
+  fourier: boolean;
+  layerNorm: boolean;
+  residual: boolean;
+}
+
+/**
+ * What makes a problem a forward one: its parameter is known, and its data are the nodes it names. Training hands
+ * the residual the instance's parameter field in place of the network's parameter head (which then plays no part),
+ * and its data loss sees only `observed(grid)`, not a sampled fraction of the nodes.
+ */
+export interface ForwardProblem {
+  /** The observed nodes (indices into the grid, row-major): an initial or boundary condition. */
+  observed(grid: Grid): readonly number[];
 }
 
 export interface TrainingProblem {
@@ -40,7 +67,7 @@ export interface TrainingProblem {
   readonly dims: 1 | 2;
   /** Field channels the model predicts, in order (instance fields of these names are the data). */
   readonly channels: readonly string[];
-  /** The unknown parameter's name (an instance field of that name is its truth). */
+  /** The unknown parameter's name (an instance field of that name is its truth); a forward problem's known one. */
   readonly parameter: string;
   /** A positive parameter: the network's parameter head is its logarithm. */
   readonly positiveParameter: boolean;
@@ -77,6 +104,8 @@ export interface TrainingProblem {
    * were simulated, else the default. A problem without it takes no constants, and a job may not set one.
    */
   constantsOf?(lengthScale: number | undefined, instance: ProblemInstance): Record<string, number>;
+  /** Present on a forward problem (its parameter known, its data an initial condition); absent on an inverse one. */
+  readonly forward?: ForwardProblem;
 }
 
 /** The fields of the problem's instances, in file order: channels, the parameter (the truth), sources. */

@@ -32,17 +32,26 @@ export interface TrainingData {
   /** Typical size of the PDE residual's terms, so MSE_f is dimensionless. */
   residualScale: number;
   parameterName: string;
+  /** The true parameter on every node, where the instance holds it; a forward problem's known parameter. */
   truthParameter: Float64Array | undefined;
 }
 
 export interface DataOptions {
-  /** Fraction of nodes observed (default 0.1). */
+  /** Fraction of nodes observed (default 0.1); a forward problem observes its own nodes instead. */
   sample?: number;
   /** σ of additive measurement noise on the observed field, relative to the field's standard deviation (default 0). */
   noise?: number;
   seed?: number;
   /** The problem (default: the built-in one the instance names). */
   problem?: TrainingProblem;
+}
+
+/** A forward problem's observed nodes, checked and sorted (problems/types.ts ForwardProblem). */
+function forwardObserved(problem: TrainingProblem, grid: Grid, nodes: number): Int32Array {
+  const given = problem.forward!.observed(grid);
+  const bad = given.find((node) => !(Number.isInteger(node) && node >= 0 && node < nodes));
+  if (bad !== undefined || given.length === 0) throw new ProblemError(`${problem.name}: forward.observed gave ${bad ?? 'no node'}, expected node indices in [0, ${nodes})`);
+  return Int32Array.from(new Set(given)).sort();
 }
 
 export function trainingData(instance: ProblemInstance, options: DataOptions = {}): TrainingData {
@@ -69,14 +78,18 @@ export function trainingData(instance: ProblemInstance, options: DataOptions = {
   const channelMean: number[] = [];
   const channelScale: number[] = [];
   let observed: Int32Array = new Int32Array(0);
+  const forwardNodes = problem.forward ? forwardObserved(problem, grid, nodes) : undefined;
+  if (problem.forward && !instance.fields[problem.parameter]) throw new ProblemError(`${problem.name} is a forward problem: its data must hold the known parameter ${problem.parameter}`);
   channels.forEach((name, c) => {
     const field = instance.fields[name]!;
-    const observation = observeRelative(field, { fraction: options.sample ?? 0.1, relativeNoise: options.noise ?? 0, seed });
-    observed = observation.indices;
-    const values = Array.from(observation.indices, (i) => observation.values[i]!);
+    // A forward problem observes the nodes it names (the noise drawn as for every node, so a seed gives the same
+    // noise whatever the nodes); an inverse one a seeded sample of them.
+    const observation = observeRelative(field, { fraction: forwardNodes ? 1 : (options.sample ?? 0.1), relativeNoise: options.noise ?? 0, seed });
+    observed = forwardNodes ?? observation.indices;
+    const values = Array.from(observed, (i) => observation.values[i]!);
     channelMean.push(fieldMean(values));
     channelScale.push(fieldStd(values) || 1);
-    for (const i of observation.indices) {
+    for (const i of observed) {
       mask[i] = 1;
       targets[i * channels.length + c] = observation.values[i]!;
     }

@@ -11,7 +11,7 @@ import { cropField } from '../pdes/grid-ops.js';
 import { logger } from '../log.js';
 import { gridCoordinates, problemNames, ProblemError, type Grid, type ProblemInstance, type ProblemName } from '../pdes/types.js';
 import { jobMetrics, smoothField, type JobMetrics } from '../metrics/index.js';
-import { assertFraction } from '../pdes/observation.js';
+import { assertFraction, defaultObservedFraction } from '../pdes/observation.js';
 import { trainingData, type TrainingData } from './data.js';
 import { modelWeights, type ModelWeights } from './weights.js';
 import { chooseRadius } from '../problems/radius-choice.js';
@@ -121,7 +121,7 @@ export interface JobResult {
   config: ResolvedJobConfig;
   status: 'completed' | 'diverged' | 'failed';
   reason?: string;
-  metrics: (JobMetrics & { estimate: string; radius: number; radius_noise_sigma?: number; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'>; machine: MachineInfo; kernels: KernelsInfo }) | null;
+  metrics: (JobMetrics & FieldErrors & { estimate: string; radius: number; radius_noise_sigma?: number; direct: Pick<JobMetrics, 'param_corr' | 'param_corr_smoothed' | 'param_mean' | 'param_mean_rel_err'>; machine: MachineInfo; kernels: KernelsInfo }) | null;
   model: Record<string, number | string | boolean>;
   fields: {
     grid: Grid;
@@ -144,6 +144,24 @@ export interface JobResult {
   history: LossHistory | null;
   /** The final weights, when asked for (RunJobOptions.keepWeights) and training completed. */
   weights?: ModelWeights;
+}
+
+/**
+ * A forward problem's score (its parameter is known, its field is the answer): per channel c, `c_rel_l2` =
+ * ‖û − u‖₂ / ‖u‖₂ over the estimate nodes, the field as the job predicts it against the instance's (docs/forward.md).
+ */
+export type FieldErrors = { [metric: `${string}_rel_l2`]: number | null };
+
+function fieldErrors(channels: readonly string[], predicted: readonly Float64Array[], truth: Record<string, number[]>): FieldErrors {
+  return Object.fromEntries(
+    channels.map((name, c) => {
+      const [p, t] = [predicted[c]!, truth[name]!];
+      let [error, norm] = [0, 0];
+      for (let i = 0; i < t.length; i++) [error, norm] = [error + (p[i]! - t[i]!) ** 2, norm + t[i]! ** 2];
+      const value = Math.sqrt(error / norm);
+      return [`${name}_rel_l2`, Number.isFinite(value) ? value : null];
+    }),
+  );
 }
 
 function choose<T extends string>(name: string, value: string, choices: readonly T[]): T {
@@ -182,6 +200,13 @@ export function validateJob(config: JobConfig): JobConfig {
   if ((config.phiN === undefined) !== (config.phiD === undefined)) throw new ProblemError('--phi-n and --phi-d go together');
   if (config.truth !== undefined && config.phiN === undefined) throw new ProblemError('--truth scores COMSOL data: it goes with --phi-n and --phi-d');
   if (config.phiN !== undefined && !(problem.channels.includes('phi_n') && problem.channels.includes('phi_d'))) throw new ProblemError(`--phi-n/--phi-d are the fields φ_n and φ_d, which ${config.pde} does not have`);
+  // A forward problem observes the nodes it names (problems/types.ts ForwardProblem): a sampled fraction would be
+  // silently ignored, so only the shared default passes (a job's options carry it either way).
+  if (problem.forward && config.sample !== defaultObservedFraction) throw new ProblemError(`--sample ${config.sample} does not apply to ${problem.name}: a forward problem observes only the nodes it names (its initial condition)`);
+  const network = config.model === 'pinn' ? problem.defaults.pinn : undefined;
+  if (network && !network.fourier && (config.fourierBand !== undefined || config.fourierCount !== undefined)) {
+    throw new ProblemError(`--fourier-band/--fourier-count do not apply to ${problem.name}'s pinn: its network (the problem's defaults) has no Fourier features`);
+  }
   return config;
 }
 
@@ -241,6 +266,8 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
   if (config.model === noNetworkModel) return runNoNetwork(config, problem, instance, backend);
   const data = trainingData(instance, { sample: config.sample, noise: config.obsNoise, seed: config.seed, problem });
   const fourier = { band: config.fourierBand, count: config.fourierCount };
+  // The problem's own PINN network, where its defaults name one (problems/types.ts PinnNetwork), replaces the preset.
+  const network = config.model === 'pinn' ? problem.defaults.pinn : undefined;
   const model = createModel(config.model, {
     inputDim: data.dims,
     fieldChannels: data.channels.length,
@@ -248,7 +275,8 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
     seed: config.seed,
     bounds: data.bounds,
     fieldHeadScale: initialFieldHeadScale,
-    fourier: { count: fourier.count, minFrequency: Math.PI * fourier.band[0], maxFrequency: Math.PI * fourier.band[1] },
+    fourier: network && !network.fourier ? null : { count: fourier.count, minFrequency: Math.PI * fourier.band[0], maxFrequency: Math.PI * fourier.band[1] },
+    ...(network ? { width: network.width, depth: network.depth, activation: network.activation, layerNorm: network.layerNorm, residual: network.residual } : {}),
   });
   if (model.initialise) await initialiseFromObservations(model, data);
   const boundary = config.boundary ?? (data.grid.dims === 2 && data.grid.periodic ? 'periodic' : 'valid');
@@ -305,6 +333,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
       versions: versions(),
     });
     const direct = jobMetrics({ ...common, paramPred: e.direct });
+    const fieldTrue = trueFields(data, trim);
     return {
       ...base,
       status: 'completed',
@@ -313,6 +342,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
         estimate: config.estimate,
         radius,
         ...(choice ? { radius_noise_sigma: choice.sigma } : {}),
+        ...(problem.forward ? fieldErrors(data.channels, e.fields, fieldTrue) : {}),
         direct: { param_corr: direct.param_corr, param_corr_smoothed: direct.param_corr_smoothed, param_mean: direct.param_mean, param_mean_rel_err: direct.param_mean_rel_err },
         machine: machine(),
         kernels: {
@@ -329,7 +359,7 @@ export async function runJob(given: JobConfig, options: RunJobOptions = {}): Pro
         parameter_direct: Array.from(e.direct),
         parameter_true: truth ? Array.from(truth) : null,
         field: Object.fromEntries(data.channels.map((name, c) => [name, Array.from(e.fields[c]!)])),
-        field_true: trueFields(data, trim),
+        field_true: fieldTrue,
         laplacian: e.laplacian ? Array.from(e.laplacian) : null,
         laplacian_true: laplacianTrue ? Array.from(laplacianTrue) : null,
       },

@@ -129,6 +129,8 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
     : undefined;
   const sources = Object.fromEntries(problem.sources.map((name) => [name, tf.keep(tf.tensor1d(pick(Float32Array.from(data.instance.fields[name]!), 1)))]));
   const gridShape = [1, ...data.shape];
+  // A forward problem's parameter is known: the instance's field on the grid stands in for the parameter head.
+  const known = problem.forward ? tf.keep(tf.tensor(Float32Array.from(data.truthParameter!), [...gridShape, 1])) : undefined;
 
   const evaluate = () => {
     const { field, parameter } = fieldOf(data, model, x);
@@ -140,7 +142,7 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
     data.channels.forEach((name, c) => {
       for (const op of problem.derivatives[name] ?? []) terms[termKey(name, op)] = channel(flat[operators.indexOf(op)]!, c);
     });
-    const parameterGrid = tf.reshape(parameter, [...gridShape, 1]);
+    const parameterGrid = known ?? tf.reshape(parameter, [...gridShape, 1]);
     const begin = [0, ...data.shape.map(() => trim), 0];
     const size = [1, ...data.shape.map((n) => n - 2 * trim), 1];
     const interiorParameter = tf.reshape(tf.slice(parameterGrid, begin, size), [-1]);
@@ -179,7 +181,7 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
       };
     },
     dispose() {
-      tf.dispose([x, targets, mask, ...Object.values(sources), ...(rim ? [rim.mask, rim.targets] : [])]);
+      tf.dispose([x, targets, mask, ...Object.values(sources), ...(rim ? [rim.mask, rim.targets] : []), ...(known ? [known] : [])]);
       layer.dispose();
     },
   };
@@ -188,15 +190,16 @@ export function mollifiedStrategy(data: TrainingData, model: FieldModel, options
 /**
  * The problem's derivatives of each channel (and of the parameter, where a divergence form reads ∇D) at the points
  * x by nested autodiff, with its sources there, and the field and parameter values: one forward pass of the model
- * serves them all (the model's outputs as the columns of one [N, channels + 1] function).
+ * serves them all (the model's outputs as the columns of one [N, channels + 1] function). A forward problem's known
+ * parameter at the points (`known`) replaces the parameter head's column.
  */
-function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D, sources: TermMap): { terms: TermMap; field: Tensor2D; parameter: Tensor } {
-  const names = [...data.channels, data.problem.parameter];
+function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D, sources: TermMap, known: Tensor | undefined): { terms: TermMap; field: Tensor2D; parameter: Tensor } {
+  const names = known ? [...data.channels] : [...data.channels, data.problem.parameter];
   // 'value' first in every column: the field and parameter themselves come free with the forward pass.
   const opsOf: FieldOperator[][] = names.map((name) => ['value', ...(data.problem.derivatives[name] ?? []).filter((op) => op !== 'value')]);
   const outputs = (points: Tensor2D): Tensor2D => {
     const { field, parameter } = fieldOf(data, model, points);
-    return tf.concat([field, tf.reshape(parameter, [-1, 1])], 1) as Tensor2D;
+    return known ? field : (tf.concat([field, tf.reshape(parameter, [-1, 1])], 1) as Tensor2D);
   };
   const values =
     data.dims === 1
@@ -207,7 +210,7 @@ function autodiffTerms(data: TrainingData, model: FieldModel, x: Tensor2D, sourc
     for (const op of data.problem.derivatives[name] ?? []) terms[termKey(name, op)] = tf.reshape(values[c]![opsOf[c]!.indexOf(op)]!, [-1]);
   });
   const field = tf.concat(values.slice(0, data.channels.length).map((column) => column[0]!), 1) as Tensor2D;
-  return { terms, field, parameter: tf.reshape(values[names.length - 1]![0]!, [-1]) };
+  return { terms, field, parameter: known ?? tf.reshape(values[names.length - 1]![0]!, [-1]) };
 }
 
 export function autodiffStrategy(data: TrainingData, model: FieldModel, options: StrategyOptions): Strategy {
@@ -224,6 +227,7 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
   };
   const problem = data.problem;
   const sourcesAt = (nodes: ArrayLike<number>): TermMap => Object.fromEntries(problem.sources.map((name) => [name, tf.tensor1d(Float32Array.from(nodes, (n) => data.instance.fields[name]![n]!))]));
+  const knownAt = (nodes: ArrayLike<number>) => (problem.forward ? tf.tensor1d(Float32Array.from(nodes, (n) => data.truthParameter![n]!)) : undefined);
   const observedX = tf.keep(coordinatesOf(data.observed));
   const observedTargets = tf.keep(
     tf.tensor2d(Float32Array.from({ length: data.observed.length * channels }, (_, i) => data.targets[data.observed[Math.floor(i / channels)]! * channels + (i % channels)]!), [data.observed.length, channels]),
@@ -244,7 +248,7 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
     losses() {
       const nodes = sampleBatch();
       const x = coordinatesOf(nodes);
-      const { terms, parameter } = autodiffTerms(data, model, x, sourcesAt(nodes));
+      const { terms, parameter } = autodiffTerms(data, model, x, sourcesAt(nodes), knownAt(nodes));
       const pde = tf.mean(tf.square(tf.div(problem.residual(terms, parameter, { constants: options.constants }), data.residualScale)));
       const predicted = fieldOf(data, model, observedX).field;
       return { data: dataLoss(data, predicted, observedTargets, ones), pde };
@@ -255,7 +259,7 @@ export function autodiffStrategy(data: TrainingData, model: FieldModel, options:
         const nodes = interior.subarray(start, Math.min(interior.length, start + batch));
         const out = tf.tidy(() => {
           const x = coordinatesOf(nodes);
-          const { terms, field, parameter } = autodiffTerms(data, model, x, sourcesAt(nodes));
+          const { terms, field, parameter } = autodiffTerms(data, model, x, sourcesAt(nodes), knownAt(nodes));
           const laplacian = problem.reportedLaplacian ? terms[problem.reportedLaplacian] : undefined;
           return { sep: problem.separable?.(terms, { constants: options.constants }), parameter, laplacian, field };
         });

@@ -1,0 +1,103 @@
+// Issue 17: the STORM application. Localisation tables as SMLM tools write them, the Nadaraya-Watson density, the
+// mapping to the chromatin fields (exact on the model's own steady-state relation), bad input as one line and exit 2,
+// and the whole `storm-simulate` → `storm` pipeline on a small synthetic nucleus.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeInstance } from '../mollifier/io/index.js';
+import { admissibleMuN, fieldsFromPhiH, fieldsFromPhiN, nadarayaWatsonDensity, parseLocalisations, syntheticLocalisations, syntheticStormDefaults } from '../mollifier/storm/index.js';
+import { mulberry32 } from '../mollifier/random.js';
+
+const cli = fileURLToPath(new URL('../../bin/mollifier', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'mollifier-storm-'));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, MOLLIFIER_LOG_LEVEL: 'warn' }, timeout: 240_000 });
+
+test('ThunderSTORM (nm, quoted header) and Picasso (camera pixels) tables read into domain units; other columns are listed', () => {
+  const thunder = parseLocalisations('"id","frame","x [nm]","y [nm]","sigma [nm]","intensity [photon]","uncertainty [nm]"\n1,3,1500,2500,110,800,12\n2,4,100,9000,120,900,8\n', 't.csv', { nmPerUnit: 1000 });
+  assert.deepEqual(Array.from(thunder.x), [1.5, 0.1]);
+  assert.deepEqual(Array.from(thunder.precision!), [0.012, 0.008]);
+  assert.deepEqual(Array.from(thunder.frame!), [3, 4]);
+  assert.deepEqual(thunder.skipped, ['id', 'sigma [nm]']);
+  const picasso = 'frame,x,y,photons,sx,sy,bg,lpx,lpy\n0,10.5,20,900,1,1,5,0.1,0.1\n';
+  assert.throws(() => parseLocalisations(picasso, 'p.csv', { nmPerUnit: 1000, units: 'px' }), /--pixel-size/);
+  const read = parseLocalisations(picasso, 'p.csv', { nmPerUnit: 1000, units: 'px', pixelNm: 160 });
+  assert.ok(Math.abs(read.x[0]! - 1.68) < 1e-12 && Math.abs(read.precision![0]! - 0.016) < 1e-12);
+  assert.throws(() => parseLocalisations('frame,photons\n1,2\n', 'n.csv', { nmPerUnit: 1000 }), /n\.csv line 1: no x column/);
+  assert.throws(() => parseLocalisations('x,y\n1,2\nNaN,3\n', 'nan.csv', { nmPerUnit: 1000 }), /nan\.csv line 3: NaN in column 'x'/);
+});
+
+test('the density of uniform localisations is their mean density, edges included (the lattice denominator corrects them)', () => {
+  const random = mulberry32(3);
+  const n = 200_000;
+  const x = Float64Array.from({ length: n }, () => (random() / 2 ** 32) * 10);
+  const y = Float64Array.from({ length: n }, () => (random() / 2 ** 32) * 10);
+  for (const periodic of [false, true]) {
+    const density = nadarayaWatsonDensity(x, y, { n: 32, length: 10, periodic }, { bandwidth: 0.4, pixel: 0.02, values: 'counts' });
+    for (const node of [0, 31, 16 * 32 + 16, 32 * 32 - 1]) assert.ok(Math.abs(density[node]! / 2000 - 1) < 0.06, `node ${node}: ${density[node]} vs 2000 (periodic ${periodic})`);
+  }
+});
+
+test('the mapping holds the model steady state: φ_n → fields → φ_n again, and μ_n outside its interval is refused', () => {
+  const phi_h = Float64Array.from({ length: 400 }, (_, i) => 0.15 + 0.4 * (0.5 + 0.5 * Math.sin(i / 17)));
+  const fromH = fieldsFromPhiH(phi_h, 0.5);
+  const mean = fromH.phi_n.reduce((a, v) => a + v, 0) / fromH.phi_n.length;
+  assert.ok(Math.abs(mean - 0.5) < 1e-12);
+  const [lo, hi] = admissibleMuN(fromH.phi_n);
+  assert.ok(fromH.muN >= lo && fromH.muN < hi, `${fromH.muN} in [${lo}, ${hi})`);
+  const back = fieldsFromPhiN(fromH.phi_n, fromH.muN);
+  for (let i = 0; i < phi_h.length; i++) assert.ok(Math.abs(back.phi_h[i]! - phi_h[i]!) < 1e-9 && Math.abs(back.phi_d[i]! - fromH.phi_d[i]!) < 1e-9);
+  assert.throws(() => fieldsFromPhiN(fromH.phi_n, hi + 0.01), /outside the interval/);
+});
+
+test('bad input to storm is one line and exit 2, before any work: no x/y, NaN, an empty file, a grid that does not fit', () => {
+  const files = { noxy: 'frame,photons\n1,2\n', nan: 'x [nm],y [nm]\n10,20\nnan,5\n', empty: '' } as const;
+  const cases: Array<[string[], RegExp]> = [];
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(work, `${name}.csv`), text);
+    cases.push([[join(work, `${name}.csv`)], name === 'noxy' ? /line 1: no x column/ : name === 'nan' ? /line 3: NaN in column 'x \[nm\]'/ : /empty file/]);
+  }
+  writeFileSync(join(work, 'wide.csv'), 'x [nm],y [nm]\n0,0\n20000,100\n');
+  cases.push([[join(work, 'wide.csv')], /span 20\.00 × 0\.1000 domain units, more than --domain 10/]);
+  const phiN = join(work, 'phi.csv');
+  writeFileSync(phiN, ['index,X,Y,Phiw', ...Array.from({ length: 400 }, (_, i) => `${i},${(i % 20) * 0.5},${Math.floor(i / 20) * 0.5},${0.3 + 0.01 * (i % 20)}`)].join('\n'));
+  cases.push([['--phi-n', phiN, '--grid', '32'], /--grid 32 is finer than the field's 20×20 nodes/]);
+  for (const [index, [args, pattern]] of cases.entries()) {
+    const out = join(work, `bad-out-${index}`);
+    const result = run('storm', ...args, '--out', out);
+    assert.equal(result.status, 2, result.stderr);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, pattern);
+    assert.ok(!existsSync(join(out, 'result.json')), 'no output written');
+  }
+});
+
+test('storm-simulate → storm on a small synthetic nucleus: every output, the spread across seeds, the scores against the truth', () => {
+  // A smooth two-level nucleus on the model's steady-state relation (no simulation: this checks the plumbing).
+  const n = 24;
+  const phi_h = Float64Array.from({ length: n * n }, (_, m) => 0.15 + 0.35 * (0.5 + 0.5 * Math.sin((2 * Math.PI * (m % n)) / n) * Math.cos((2 * Math.PI * Math.floor(m / n)) / n)));
+  const fields = fieldsFromPhiH(phi_h, 0.5);
+  const k = Float64Array.from({ length: n * n }, (_, m) => 1 + 0.3 * Math.sin((2 * Math.PI * (m % n)) / n));
+  const grid = { dims: 2 as const, nx: n, ny: n, x0: 0, y0: 0, hx: 10 / n, hy: 10 / n, periodic: true };
+  writeInstance(join(work, 'nucleus'), { problem: 'rd', case: 'file', grid, fields: { phi_n: fields.phi_n, phi_d: fields.phi_d, k }, parameters: { l: 0.15 }, seed: 0 });
+  const locs = join(work, 'nucleus.csv');
+  const simulated = run('storm-simulate', join(work, 'nucleus'), '--out', locs, '--seed', '1');
+  assert.equal(simulated.status, 0, simulated.stderr);
+  const expected = syntheticLocalisations(phi_h, grid, { ...syntheticStormDefaults, seed: 1 }).x.length;
+  assert.equal(readFileSync(locs, 'utf8').trim().split('\n').length - 1, expected, 'the CLI draws what the library draws');
+  const out = join(work, 'storm-out');
+  const result = run('storm', locs, '--out', out, '--periodic', '--origin', '0,0', '--grid', String(n), '--radius', '3', '--truth', `${locs}.truth.csv`, '--interface-length', '0.15', '--epochs', '30', '--seeds', '2', '--lanes', '2');
+  assert.equal(result.status, 0, result.stderr);
+  for (const file of ['k.csv', 'k_sd.csv', 'k.png', 'k_sd.png', 'density.png', 'phi_h.png', 'phi_n.png', 'phi_d.png', 'k_error.png', 'result.json']) assert.ok(existsSync(join(out, file)), file);
+  const summary = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+  assert.equal(summary.k.seeds_done, 2);
+  assert.ok(summary.k.sd_mean > 0, 'two seeds differ somewhere');
+  assert.ok(summary.density.bandwidth > 0 && summary.mapping.mu_n < 0);
+  assert.equal(typeof summary.k.truth.corr_smoothed, 'number');
+  const sdRows = readFileSync(join(out, 'k_sd.csv'), 'utf8').trim().split('\n');
+  assert.equal(sdRows.length, n * n + 1);
+});
