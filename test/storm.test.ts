@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeInstance } from '../mollifier/io/index.js';
+import { readInstance } from '../mollifier/io/index.js';
+import type { Grid2d } from '../mollifier/pdes/types.js';
 import { admissibleMuN, fieldsFromPhiH, fieldsFromPhiN, nadarayaWatsonDensity, parseLocalisations, syntheticLocalisations, syntheticStormDefaults } from '../mollifier/storm/index.js';
 import { mulberry32 } from '../mollifier/random.js';
 
@@ -76,28 +77,29 @@ test('bad input to storm is one line and exit 2, before any work: no x/y, NaN, a
   }
 });
 
-test('storm-simulate → storm on a small synthetic nucleus: every output, the spread across seeds, the scores against the truth', () => {
-  // A smooth two-level nucleus on the model's steady-state relation (no simulation: this checks the plumbing).
-  const n = 24;
-  const phi_h = Float64Array.from({ length: n * n }, (_, m) => 0.15 + 0.35 * (0.5 + 0.5 * Math.sin((2 * Math.PI * (m % n)) / n) * Math.cos((2 * Math.PI * Math.floor(m / n)) / n)));
-  const fields = fieldsFromPhiH(phi_h, 0.5);
-  const k = Float64Array.from({ length: n * n }, (_, m) => 1 + 0.3 * Math.sin((2 * Math.PI * (m % n)) / n));
-  const grid = { dims: 2 as const, nx: n, ny: n, x0: 0, y0: 0, hx: 10 / n, hy: 10 / n, periodic: true };
-  writeInstance(join(work, 'nucleus'), { problem: 'rd', case: 'file', grid, fields: { phi_n: fields.phi_n, phi_d: fields.phi_d, k }, parameters: { l: 0.15 }, seed: 0 });
-  const locs = join(work, 'nucleus.csv');
-  const simulated = run('storm-simulate', join(work, 'nucleus'), '--out', locs, '--seed', '1');
+test('storm-simulate → storm on a small held-out synthetic nucleus: every output, and k recovered (corr ≥ 0.7 against the smoothed truth, mean within 5 %)', () => {
+  // A 32² steady state at interface length 0.3 (resolved on this grid; 0.3 s to simulate). The settings (radius 6,
+  // 500 epochs, the calibrated labelling) were chosen on the tuning nucleus of seed 0, k0 0.9 (docs/storm.md
+  // "Protocol"); this nucleus (seed 100, k0 1.2) saw no choice.
+  const nucleus = join(work, 'nucleus');
+  const simulated = run('simulate', 'rd', '--case', 'smooth', '--k', '1.2', '--grid', '32', '--interface-length', '0.3', '--seed', '100', '--tolerance', '1e-5', '--out', nucleus);
   assert.equal(simulated.status, 0, simulated.stderr);
-  const expected = syntheticLocalisations(phi_h, grid, { ...syntheticStormDefaults, seed: 1 }).x.length;
+  const locs = join(work, 'nucleus.csv');
+  const drawn = run('storm-simulate', nucleus, '--out', locs, '--seed', '100');
+  assert.equal(drawn.status, 0, drawn.stderr);
+  const instance = readInstance(nucleus);
+  const phi_h = instance.fields.phi_n!.map((n, i) => (1 - n + instance.fields.phi_d![i]!) / 2);
+  const expected = syntheticLocalisations(phi_h, instance.grid as Grid2d, { ...syntheticStormDefaults, seed: 100 }).x.length;
   assert.equal(readFileSync(locs, 'utf8').trim().split('\n').length - 1, expected, 'the CLI draws what the library draws');
   const out = join(work, 'storm-out');
-  const result = run('storm', locs, '--out', out, '--periodic', '--origin', '0,0', '--grid', String(n), '--radius', '3', '--truth', `${locs}.truth.csv`, '--interface-length', '0.15', '--epochs', '30', '--seeds', '2', '--lanes', '2');
+  const result = run('storm', locs, '--out', out, '--periodic', '--origin', '0,0', '--grid', '32', '--radius', '6', '--truth', `${locs}.truth.csv`, '--interface-length', '0.3', '--calibration', '4000', '--epochs', '500', '--seeds', '2', '--lanes', '2');
   assert.equal(result.status, 0, result.stderr);
-  for (const file of ['k.csv', 'k_sd.csv', 'k.png', 'k_sd.png', 'density.png', 'phi_h.png', 'phi_n.png', 'phi_d.png', 'k_error.png', 'result.json']) assert.ok(existsSync(join(out, file)), file);
+  for (const file of ['k.csv', 'k_sd.csv', 'k.png', 'k_sd.png', 'density.png', 'phi_h.png', 'phi_n.png', 'phi_d.png', 'k_error.png', 'index.html', 'result.json']) assert.ok(existsSync(join(out, file)), file);
   const summary = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   assert.equal(summary.k.seeds_done, 2);
   assert.ok(summary.k.sd_mean > 0, 'two seeds differ somewhere');
-  assert.ok(summary.density.bandwidth > 0 && summary.mapping.mu_n < 0);
-  assert.equal(typeof summary.k.truth.corr_smoothed, 'number');
-  const sdRows = readFileSync(join(out, 'k_sd.csv'), 'utf8').trim().split('\n');
-  assert.equal(sdRows.length, n * n + 1);
+  assert.equal(summary.mapping.calibration_per_um2, 4000);
+  assert.ok(summary.k.truth.corr_smoothed >= 0.7, `corr ${summary.k.truth.corr_smoothed}`);
+  assert.ok(summary.k.truth.mean_rel_err <= 0.05, `mean ${summary.k.mean} vs ${summary.k.truth.truth_mean}`);
+  assert.equal(readFileSync(join(out, 'k_sd.csv'), 'utf8').trim().split('\n').length, 32 * 32 + 1);
 });

@@ -32,12 +32,12 @@ interface StormCliOptions extends NatsCliOptions, Omit<StormInputOptions, 'map' 
   store?: string;
   model: string;
   radius: number;
-  epochs?: number;
+  epochs: number;
   interfaceLength: number;
 }
 
 /** The defaults [choice], chosen on tuning nuclei (docs/storm.md "Protocol"). */
-export const stormDefaults = { grid: 64, bandwidthCount: 400, map: '0.99:0.56', radius: 8, seeds: 4, interfaceLength: 0.03, pixelNm: 20 } as const;
+export const stormDefaults = { grid: 64, bandwidthCount: 400, map: '0.99:0.56', model: 'piratenet', radius: 8, epochs: 1000, seeds: 4, interfaceLength: 0.03, pixelNm: 20 } as const;
 
 const parseOrigin = (text: string): 'auto' | [number, number] => {
   if (text === 'auto') return 'auto';
@@ -78,9 +78,9 @@ export function registerStormCommand(program: Command): void {
       .option('--mu-n <value>', "φ_n input: the uniform μ_n, or 'auto' (midpoint of the admissible interval)", parseAutoOrNumber('--mu-n'), 'auto')
       .option('--truth <file>', 'CSV x,y,k of the true k on the analysis grid, to score against (storm-simulate writes one)')
       .option('--interface-length <l>', 'interface length l of the residual', parsePositive('--interface-length'), stormDefaults.interfaceLength)
-      .option('--model <name>', 'base architecture: pinn, piratenet, pinnsformer', 'pinn')
+      .option('--model <name>', 'base architecture: pinn, piratenet, pinnsformer', stormDefaults.model)
       .option('--radius <cells>', 'mollifier kernel radius in grid cells', parseInteger('--radius'), stormDefaults.radius)
-      .option('--epochs <n>', 'training steps (default the chromatin problem\'s)', parseInteger('--epochs'))
+      .option('--epochs <n>', 'training steps', parseInteger('--epochs'), stormDefaults.epochs)
       .option('--seeds <n>', 'networks trained, each from its own seed', parseCount('--seeds', limits.seedsPerSweep), stormDefaults.seeds)
       .option('--lanes <n>', `embedded mode: job lanes (default: CPU cores; at most ${limits.lanesPerProcess})`, parseCount('--lanes', limits.lanesPerProcess))
       .option('--store <file>', 'results store (default <out>/storm.sqlite)'),
@@ -107,7 +107,7 @@ export function registerStormCommand(program: Command): void {
     const instanceDir = join(out, 'instance');
     writeInstance(instanceDir, prepared.instance);
     const digest = createHash('sha256').update(readFileSync(join(instanceDir, 'fields.csv'))).digest('hex').slice(0, 12);
-    const base = { pde: stormProblem, data: instanceDir, model: options.model, derivatives: 'mollifier', radius: options.radius, boundary, sample: 1, 'interface-length': options.interfaceLength, ...(options.epochs ? { epochs: options.epochs } : {}) };
+    const base = { pde: stormProblem, data: instanceDir, model: options.model, derivatives: 'mollifier', radius: options.radius, boundary, sample: 1, 'interface-length': options.interfaceLength, epochs: options.epochs };
     const name = `storm-${digest}`;
     const specText = stringify({ name, description: `mollifier storm on ${file ?? options.phiN}`, seeds: options.seeds, base });
     const spec = parseSpec(specText, join(out, 'storm-sweep.yaml'));
