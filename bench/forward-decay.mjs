@@ -73,7 +73,9 @@ if (tune) {
   out('| run | u rel. L2 error (mean ± sd) | worst seed | training time, s | epochs |\n|---|---|---|---|---|');
   for (const [name, pick] of columns) {
     const runs = rows.map(pick);
-    const epochsText = [...new Set(runs.map((r) => r.epochs))].join(', ');
+    // Every seed's epochs (one value when they all agree): equal-time runs differ per seed.
+    const epochs = runs.map((r) => r.epochs);
+    const epochsText = new Set(epochs).size === 1 ? String(epochs[0]) : epochs.join(', ');
     out(`| ${name} | ${summary(runs.map((r) => r.error), sci)} | ${sci(Math.max(...runs.map((r) => r.error)))} | ${summary(runs.map((r) => r.time), secs)} | ${epochsText} |`);
   }
   out(`\nseeds ${seeds.join(', ')}; per seed: mollified, then autodiff at equal epochs, at equal time, then mollified at radius 5`);

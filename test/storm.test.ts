@@ -12,6 +12,7 @@ import { readInstance } from '../mollifier/io/index.js';
 import type { Grid2d } from '../mollifier/pdes/types.js';
 import { admissibleMuN, fieldsFromPhiH, fieldsFromPhiN, nadarayaWatsonDensity, parseLocalisations, syntheticLocalisations, syntheticStormDefaults } from '../mollifier/storm/index.js';
 import { mulberry32 } from '../mollifier/random.js';
+import { placed } from '../bin/commands/storm-input.js';
 
 const cli = fileURLToPath(new URL('../../bin/mollifier', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'mollifier-storm-'));
@@ -54,6 +55,13 @@ test('the mapping holds the model steady state: φ_n → fields → φ_n again, 
   assert.throws(() => fieldsFromPhiN(fromH.phi_n, hi + 0.01), /outside the interval/);
 });
 
+test('regression: a synthetic localisation written at exactly the domain side (10000.00 nm) wraps onto a periodic nucleus instead of being refused', () => {
+  const options = { domain: 10, origin: [0, 0] as [number, number], periodic: true } as Parameters<typeof placed>[4];
+  const onto = placed(Float64Array.of(6.1, 10), Float64Array.of(10, 0), Int32Array.of(2, 3), 'syn.csv', options);
+  assert.deepEqual([Array.from(onto.x), Array.from(onto.y)], [[6.1, 0], [0, 0]]);
+  assert.throws(() => placed(Float64Array.of(10), Float64Array.of(0), Int32Array.of(2), 'real.csv', { ...options, periodic: false }), /real\.csv line 2: localisation \(10, 0\) is outside the domain/);
+});
+
 test('bad input to storm is one line and exit 2, before any work: no x/y, NaN, an empty file, a grid that does not fit', () => {
   const files = { noxy: 'frame,photons\n1,2\n', nan: 'x [nm],y [nm]\n10,20\nnan,5\n', empty: '' } as const;
   const cases: Array<[string[], RegExp]> = [];
@@ -89,6 +97,9 @@ test('storm-simulate → storm on a small held-out synthetic nucleus: every outp
   assert.equal(drawn.status, 0, drawn.stderr);
   const instance = readInstance(nucleus);
   const phi_h = instance.fields.phi_n!.map((n, i) => (1 - n + instance.fields.phi_d![i]!) / 2);
+  // The mapping's premise (mollifier/storm/chromatin-map.ts): at steady state μ_n = −φ_e − g(φ_h) is uniform.
+  const muN = phi_h.map((h, i) => -(1 - instance.fields.phi_n![i]! - h) - h * (0.7 - h) * (0.7 - 2 * h));
+  assert.ok(Math.max(...muN) - Math.min(...muN) < 1e-4, `μ_n spread ${Math.max(...muN) - Math.min(...muN)}`);
   const expected = syntheticLocalisations(phi_h, instance.grid as Grid2d, { ...syntheticStormDefaults, seed: 100 }).x.length;
   assert.equal(readFileSync(locs, 'utf8').trim().split('\n').length - 1, expected, 'the CLI draws what the library draws');
   const out = join(work, 'storm-out');

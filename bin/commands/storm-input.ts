@@ -61,8 +61,8 @@ function checkGridSize(n: number): void {
   if (!(Number.isInteger(n) && n >= stormLimits.gridMin && n <= stormLimits.gridMax)) throw new UsageError(`--grid ${n} must be an integer in [${stormLimits.gridMin}, ${stormLimits.gridMax}]`);
 }
 
-/** Localisations shifted onto [0, L)²: by --origin, or centred on their bounding box. */
-function placed(x: Float64Array, y: Float64Array, lines: Int32Array, file: string, options: StormInputOptions): { x: Float64Array; y: Float64Array; origin: [number, number] } {
+/** Localisations shifted onto [0, L)²: by --origin (modulo L on a periodic nucleus), or centred on their bounding box. */
+export function placed(x: Float64Array, y: Float64Array, lines: Int32Array, file: string, options: StormInputOptions): { x: Float64Array; y: Float64Array; origin: [number, number] } {
   const L = options.domain;
   let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < x.length; i++) {
@@ -77,6 +77,11 @@ function placed(x: Float64Array, y: Float64Array, lines: Int32Array, file: strin
       throw new UsageError(`${file}: the localisations span ${(maxX - minX).toPrecision(4)} × ${(maxY - minY).toPrecision(4)} domain units, more than --domain ${L} (check --units, --pixel-size, --nm-per-unit)`);
     }
     origin = [(minX + maxX) / 2 - L / 2, (minY + maxY) / 2 - L / 2];
+  } else if (options.periodic) {
+    // A periodic nucleus has no edge: positions are taken modulo the domain (a position written as L is 0).
+    origin = options.origin;
+    const wrap = (v: number, o: number) => v - o - L * Math.floor((v - o) / L);
+    return { x: Float64Array.from(x, (v) => wrap(v, origin[0])), y: Float64Array.from(y, (v) => wrap(v, origin[1])), origin };
   } else {
     origin = options.origin;
     for (let i = 0; i < x.length; i++) {
@@ -113,7 +118,7 @@ export function stormFields(localisationsFile: string | undefined, options: Stor
       domain,
       maps: { phi_h: fields.phi_h, phi_n: fields.phi_n, phi_d: fields.phi_d, phi_e: fields.phi_e },
       choices: {
-        input: { phi_n: options.phiN, nodes: [field.grid.nx, field.grid.ny] },
+        input: { phi_n: options.phiN, nodes: [field.grid.nx, field.grid.ny], origin: [field.grid.x0, field.grid.y0] },
         grid: { n: domain.n, length: domain.length, spacing: nodeSpacing(domain), periodic: false, resampling: 'cell mean of the bilinear interpolant' },
         mapping: { rule: 'μ_n uniform (no-flux steady state): φ_h − g(φ_h) = 1 − φ_n + μ_n', mu_n: muN, mu_n_rule: options.muN === 'auto' ? 'midpoint of the admissible interval' : 'given', mu_n_admissible: [lo, hi], phi_max: defaultPhiMax },
       },

@@ -14,7 +14,7 @@ function bilinear(values: Float64Array, grid: Grid2d, x: number, y: number): num
   return (1 - ty) * ((1 - tx) * at(i, j) + tx * at(i, j + 1)) + ty * ((1 - tx) * at(i + 1, j) + tx * at(i + 1, j + 1));
 }
 
-/** The square domain a field's nodes span (x0 = y0 = 0 expected), or a ProblemError when it is not square. */
+/** The square domain a field's nodes span, in coordinates from its first node, or a ProblemError when it is not square. */
 export function fieldDomain(grid: Grid2d, n: number): SquareDomain {
   const lx = (grid.nx - 1) * grid.hx;
   const ly = (grid.ny - 1) * grid.hy;
