@@ -113,4 +113,11 @@ test('storm-simulate → storm on a small held-out synthetic nucleus: every outp
   assert.ok(summary.k.truth.corr_smoothed >= 0.7, `corr ${summary.k.truth.corr_smoothed}`);
   assert.ok(summary.k.truth.mean_rel_err <= 0.05, `mean ${summary.k.mean} vs ${summary.k.truth.truth_mean}`);
   assert.equal(readFileSync(join(out, 'k_sd.csv'), 'utf8').trim().split('\n').length, 32 * 32 + 1);
+  // The baseline beside it: no network, the separable estimate on the same fields (every seed the same map).
+  const baseline = run('storm', locs, '--out', join(work, 'storm-none'), '--periodic', '--origin', '0,0', '--grid', '32', '--radius', '6', '--truth', `${locs}.truth.csv`, '--interface-length', '0.3', '--calibration', '4000', '--model', 'none', '--seeds', '2', '--lanes', '2');
+  assert.equal(baseline.status, 0, baseline.stderr);
+  const none = JSON.parse(readFileSync(join(work, 'storm-none', 'result.json'), 'utf8'));
+  assert.equal(none.training.spec.model, 'none');
+  assert.equal(none.k.sd_mean, 0);
+  assert.ok(none.k.truth.corr_smoothed >= 0.7 && none.k.truth.mean_rel_err <= 0.05, JSON.stringify(none.k.truth));
 });

@@ -78,7 +78,7 @@ export function registerStormCommand(program: Command): void {
       .option('--mu-n <value>', "φ_n input: the uniform μ_n, or 'auto' (midpoint of the admissible interval)", parseAutoOrNumber('--mu-n'), 'auto')
       .option('--truth <file>', 'CSV x,y,k of the true k on the analysis grid, to score against (storm-simulate writes one)')
       .option('--interface-length <l>', 'interface length l of the residual', parsePositive('--interface-length'), stormDefaults.interfaceLength)
-      .option('--model <name>', 'base architecture: pinn, piratenet, pinnsformer', stormDefaults.model)
+      .option('--model <name>', "base architecture: pinn, piratenet, pinnsformer, or 'none' (no network: the separable estimate on the mapped fields, the baseline)", stormDefaults.model)
       .option('--radius <cells>', 'mollifier kernel radius in grid cells', parseInteger('--radius'), stormDefaults.radius)
       .option('--epochs <n>', 'training steps', parseInteger('--epochs'), stormDefaults.epochs)
       .option('--seeds <n>', 'networks trained, each from its own seed', parseCount('--seeds', limits.seedsPerSweep), stormDefaults.seeds)
@@ -87,7 +87,7 @@ export function registerStormCommand(program: Command): void {
   ).action(async (file: string | undefined, options: StormCliOptions) => {
     if (file && options.phiN) throw new UsageError('give localisations or --phi-n, not both');
     if (options.nats && options.lanes !== undefined) throw new UsageError('--lanes is for the embedded mode; with --nats, start workers with `mollifier worker`');
-    if (!['pinn', 'piratenet', 'pinnsformer'].includes(options.model)) throw new UsageError(`--model ${options.model}: pinn, piratenet or pinnsformer`);
+    if (!['pinn', 'piratenet', 'pinnsformer', 'none'].includes(options.model)) throw new UsageError(`--model ${options.model}: pinn, piratenet, pinnsformer, or none (no network: the separable estimate on the fields)`);
     checkOutputDir(options.out, '--out', 'result.json');
     const started = Date.now();
     const input: StormInputOptions = {
