@@ -1,7 +1,7 @@
 // From what STORM measures to the chromatin model's fields (φ_n, φ_d), docs/storm.md "The mapping".
 //
 // The model's steady state fixes one relation exactly: with no flux through the nucleus's boundary (or periodic),
-// ∇²μ_n = 0 makes μ_n = −φ_e − g(φ_h) uniform, g(h) = h(φ_max − h)(φ_max − 2h) (../shared/SCIENCE.md §3.3; on a
+// ∇²μ_n = 0 makes μ_n = −φ_e − g(φ_h) uniform, g(h) = h(φ_max − h)(φ_max − 2h) (docs/storm.md "The pipeline"; on a
 // simulated steady state its spread is 1e-7, test/storm.test.ts). So φ_e, φ_n and φ_d are functions of φ_h and one
 // constant μ_n:
 //   - from a density: φ_h by a linear map of the density [choice: anchors], then μ_n from the mean of φ_n

@@ -1,5 +1,5 @@
 // Localisations → a density on the analysis grid by Nadaraya-Watson smoothing with a Gaussian kernel
-// K(d) = exp(−d²/2b²) (../shared/SCIENCE.md §7 as docs/storm.md restates it):
+// K(d) = exp(−d²/2b²) (docs/storm.md "The pipeline"):
 //   ρ(x) = Σ_i K(|x − x_i|) y_i / Σ_p K(|x − p|)
 // over the pixels p of the image (a square lattice of pitch `pixel` covering the domain), where y is the pixel's
 // value: its localisation count (`counts`), or 1 where it holds any (`binary`, the paper's binary image). With counts
