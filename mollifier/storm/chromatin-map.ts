@@ -1,4 +1,4 @@
-// From what STORM measures to the chromatin model's fields (φ_n, φ_d), docs/storm.md "The mapping".
+// From what STORM measures to the chromatin model's fields (φ_n, φ_d), docs/storm.md "The pipeline, and each choice".
 //
 // The model's steady state fixes one relation exactly: with no flux through the nucleus's boundary (or periodic),
 // ∇²μ_n = 0 makes μ_n = −φ_e − g(φ_h) uniform, g(h) = h(φ_max − h)(φ_max − 2h) (docs/storm.md "The pipeline"; on a

@@ -54,18 +54,25 @@ function pointsOf(x: Float64Array, y: Float64Array, domain: SquareDomain, option
   return out;
 }
 
-/** Σ over the lattice's pixel centres along one axis of exp(−(t − p)²/2b²), truncated as the numerator is. */
+/**
+ * Σ over the lattice's pixel centres along one axis of exp(−(t − p)²/2b²), truncated as the numerator is; on a periodic
+ * domain each pixel once, at its nearest image, as the numerator counts each point.
+ */
 function latticeSum(t: number, domain: SquareDomain, b: number, pixel: number): number {
   const reach = stormLimits.truncation * b;
   const side = Math.ceil(domain.length / pixel);
+  const weight = (d: number) => (Math.abs(d) <= reach ? Math.exp((-d * d) / (2 * b * b)) : 0);
   let sum = 0;
-  const lo = Math.floor((t - reach) / pixel - 0.5);
-  const hi = Math.ceil((t + reach) / pixel - 0.5);
-  for (let m = lo; m <= hi; m++) {
-    if (!domain.periodic && (m < 0 || m >= side)) continue;
-    const d = t - (m + 0.5) * pixel;
-    if (Math.abs(d) <= reach) sum += Math.exp((-d * d) / (2 * b * b));
+  if (domain.periodic) {
+    for (let m = 0; m < side; m++) {
+      const d = t - (m + 0.5) * pixel;
+      sum += weight(d - domain.length * Math.round(d / domain.length));
+    }
+    return sum;
   }
+  const lo = Math.max(0, Math.floor((t - reach) / pixel - 0.5));
+  const hi = Math.min(side - 1, Math.ceil((t + reach) / pixel - 0.5));
+  for (let m = lo; m <= hi; m++) sum += weight(t - (m + 0.5) * pixel);
   return sum;
 }
 
@@ -101,6 +108,33 @@ export function nadarayaWatsonDensity(x: Float64Array, y: Float64Array, domain: 
   const reach2 = reach * reach;
   const batch = options.batch ?? stormLimits.densityBatch;
   const wrap = (d: number) => (domain.periodic ? d - L * Math.round(d / L) : d);
+  const cellSum = (tx: number, ty: number): number => {
+    const cx = cellOf(tx);
+    const cy = cellOf(ty);
+    let sum = 0;
+    for (let dy = -1; dy <= 1; dy++) {
+      let ny = cy + dy;
+      if (ny < 0 || ny >= cells) {
+        if (!domain.periodic) continue;
+        ny = (ny + cells) % cells;
+      }
+      for (let dx = -1; dx <= 1; dx++) {
+        let nx = cx + dx;
+        if (nx < 0 || nx >= cells) {
+          if (!domain.periodic) continue;
+          nx = (nx + cells) % cells;
+        }
+        const c = ny * cells + nx;
+        for (let i = start[c]!; i < start[c + 1]!; i++) {
+          const ddx = wrap(tx - sx[i]!);
+          const ddy = wrap(ty - sy[i]!);
+          const d2 = ddx * ddx + ddy * ddy;
+          if (d2 <= reach2) sum += Math.exp(-d2 / twoB2);
+        }
+      }
+    }
+    return sum;
+  };
   for (let first = 0; first < n * n; first += batch) {
     const last = Math.min(n * n, first + batch);
     for (let node = first; node < last; node++) {
@@ -108,30 +142,8 @@ export function nadarayaWatsonDensity(x: Float64Array, y: Float64Array, domain: 
       const ty = nodeCoordinate(domain, Math.floor(node / n));
       const cx = cellOf(tx);
       const cy = cellOf(ty);
-      let sum = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        let ny = cy + dy;
-        if (ny < 0 || ny >= cells) {
-          if (!domain.periodic) continue;
-          ny = (ny + cells) % cells;
-        }
-        for (let dx = -1; dx <= 1; dx++) {
-          let nx = cx + dx;
-          if (nx < 0 || nx >= cells) {
-            if (!domain.periodic) continue;
-            nx = (nx + cells) % cells;
-          }
-          const c = ny * cells + nx;
-          for (let i = start[c]!; i < start[c + 1]!; i++) {
-            const ddx = wrap(tx - sx[i]!);
-            const ddy = wrap(ty - sy[i]!);
-            const d2 = ddx * ddx + ddy * ddy;
-            if (d2 <= reach2) sum += Math.exp(-d2 / twoB2);
-          }
-        }
-      }
-      // A cell list of fewer than 3 cells per axis visits a cell twice: count each point once.
-      if (cells < 3) sum = directSum(tx, ty, sx, sy, twoB2, reach2, wrap);
+      // Fewer than 3 cells per axis would visit a cell twice: then every point is summed once, directly.
+      const sum = cells < 3 ? directSum(tx, ty, sx, sy, twoB2, reach2, wrap) : cellSum(tx, ty);
       out[node] = sum / (axisSums[node % n]! * axisSums[Math.floor(node / n)]! * pixel * pixel);
     }
   }
