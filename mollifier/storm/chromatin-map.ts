@@ -13,6 +13,8 @@ import { ProblemError } from '../pdes/types.js';
 export const defaultPhiMax = 0.7;
 
 const g = (h: number, phiMax: number) => h * (phiMax - h) * (phiMax - 2 * h);
+/** h − g(h): what 1 − φ_n + μ_n equals at steady state. */
+const F = (h: number, phiMax: number) => h - g(h, phiMax);
 
 /** The largest φ_h where h − g(h) still increases: the inverse from φ_n is unique below it. */
 export function monotoneLimit(phiMax: number): number {
@@ -102,12 +104,11 @@ export function admissibleMuN(phi_n: ArrayLike<number>, phiMax = defaultPhiMax):
   let maxN = -Infinity;
   let upper = Infinity;
   const hStar = monotoneLimit(phiMax);
-  const F = (h: number) => h - g(h, phiMax);
   for (let i = 0; i < phi_n.length; i++) {
     const n = phi_n[i]!;
     maxN = Math.max(maxN, n);
     // φ_e > 0 ⟺ φ_h < 1 − φ_n; and φ_h < h* for a unique inverse.
-    upper = Math.min(upper, F(Math.min(1 - n, hStar)) - (1 - n));
+    upper = Math.min(upper, F(Math.min(1 - n, hStar), phiMax) - (1 - n));
   }
   return [maxN - 1, upper];
 }
@@ -117,14 +118,13 @@ export function fieldsFromPhiN(phi_n: Float64Array, muN: number, phiMax = defaul
   const [lo, hi] = admissibleMuN(phi_n, phiMax);
   if (!(muN >= lo && muN < hi)) throw new ProblemError(`μ_n = ${muN} is outside the interval [${lo.toFixed(4)}, ${hi.toFixed(4)}) where these φ_n give φ_h ≥ 0 and φ_e > 0 everywhere`);
   const hStar = monotoneLimit(phiMax);
-  const F = (h: number) => h - g(h, phiMax);
   const phi_h = Float64Array.from(phi_n, (n) => {
     const target = 1 - n + muN;
     let a = 0;
     let b = hStar;
     for (let it = 0; it < 60; it++) {
       const m = (a + b) / 2;
-      if (F(m) < target) a = m;
+      if (F(m, phiMax) < target) a = m;
       else b = m;
     }
     return (a + b) / 2;
